@@ -1,0 +1,49 @@
+# g287 — two commands for a newcomer: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: install run setup serve test test-fast test-slow test-pg bench browser-deps clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Prepare the embedded database with the real data (idempotent), then serve.
+setup: install
+	$(BIN)/g287 migrate --no-input
+	$(BIN)/g287 setup
+
+run: setup
+	$(BIN)/g287 runserver $(HOST):$(PORT)
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+
+# The whole default suite on SQLite, then on PostgreSQL when DATABASE_URL points to it.
+test: install browser-deps
+	env -u DATABASE_URL $(BIN)/pytest -m "not slow" -n 2 --dist loadfile
+	@case "$${DATABASE_URL:-}" in postgres*) \
+	  echo "== PostgreSQL: $${DATABASE_URL}"; $(BIN)/pytest -m "not slow and not browser" -n 2 --dist loadfile ;; esac
+
+# The slower suites (property-based runs over many examples, full benchmarks as tests).
+test-slow: install
+	$(BIN)/pytest -m slow -n 2 --dist loadfile; rc=$$?; [ $$rc -eq 0 ] || [ $$rc -eq 5 ]
+
+bench: install
+	@for b in bench/*_bench.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,24 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Role(models.TextChoices):
+    PROGRAM_OFFICE = "program_office", "ICE program office"
+    FIELD_OFFICE = "field_office", "ICE field office"
+    SUPERVISOR = "supervisor", "ICE field supervisor"
+    INSPECTOR = "inspector", "OPR inspector"
+    LEA_COORDINATOR = "lea_coordinator", "LEA coordinator"
+    OFFICER = "officer", "Designated immigration officer"
+    OVERSIGHT = "oversight", "Oversight reader"
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may see follows from role and scope, never from a flag per page."""
+
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.OVERSIGHT)
+    # LEA coordinators and officers belong to one agency.
+    agency = models.ForeignKey("registry.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+    # Field office staff see the states of their office's area of responsibility.
+    field_office = models.ForeignKey(
+        "registry.FieldOffice", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )

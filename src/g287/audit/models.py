@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One write made by a service function: who, what, when, before and after.
+
+    Append-only and hash-chained: each event's hash covers its content and the previous hash, so
+    ``g287 audit verify`` finds any row altered or removed.
+    """
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_label = models.CharField(max_length=150)
+    action = models.CharField(max_length=80, db_index=True)
+    object_type = models.CharField(max_length=80)
+    object_id = models.CharField(max_length=80)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} by {self.actor_label}"

@@ -1,0 +1,91 @@
+"""The one way to write an audit event. Call it inside the service's transaction."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone as dt_timezone
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.utils import timezone
+
+from g287.audit.models import AuditEvent
+
+GENESIS = "0" * 64
+_PG_LOCK_KEY = 287_000_001  # advisory lock serializing the chain on PostgreSQL
+
+
+def _canonical(value: Any) -> Any:
+    """JSON-normal form, so the hash is the same before and after a round trip through the database."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
+
+
+def event_hash(prev_hash: str, seq: int, at: datetime, actor_label: str, action: str, object_type: str,
+               object_id: str, before: Any, after: Any) -> str:
+    payload = json.dumps(
+        [prev_hash, seq, at.isoformat(), actor_label, action, object_type, object_id, before, after],
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def record(actor, action: str, object_type: str, object_id: Any, before: Any = None, after: Any = None,
+           at: datetime | None = None) -> AuditEvent:
+    """Append one event to the chain. Must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record must run inside the service's transaction")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    at = (at or timezone.now()).astimezone(dt_timezone.utc).replace(microsecond=0)
+    label = "system" if actor is None else (getattr(actor, "username", None) or str(actor))
+    before_c, after_c = _canonical(before), _canonical(after)
+    digest = event_hash(prev, seq, at, label, action, object_type, str(object_id), before_c, after_c)
+    return AuditEvent.objects.create(
+        seq=seq,
+        at=at,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_label=label,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=before_c,
+        after=after_c,
+        prev_hash=prev,
+        hash=digest,
+    )
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    reason: str = ""
+
+
+def verify() -> VerifyResult:
+    """Walk the chain in order; report the first event whose hash, link or sequence is wrong."""
+    prev = GENESIS
+    expected_seq = 1
+    n = 0
+    for ev in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000):
+        n += 1
+        if ev.seq != expected_seq:
+            return VerifyResult(False, n, expected_seq, f"event #{expected_seq} is missing (next found is #{ev.seq})")
+        if ev.prev_hash != prev:
+            return VerifyResult(False, n, ev.seq, f"event #{ev.seq} does not link to the event before it")
+        digest = event_hash(prev, ev.seq, ev.at.astimezone(dt_timezone.utc), ev.actor_label, ev.action,
+                            ev.object_type, ev.object_id, ev.before, ev.after)
+        if digest != ev.hash:
+            return VerifyResult(False, n, ev.seq, f"event #{ev.seq} was altered (its content no longer matches its hash)")
+        prev = ev.hash
+        expected_seq += 1
+    return VerifyResult(True, n)

@@ -1,0 +1,119 @@
+"""Agencies, agreements and their events, field offices, and the ICE publications they came from.
+
+Keys (``key``) are derived from content, so a re-import never renumbers anything.
+"""
+
+from django.db import models
+
+from g287.registry.choices import AgreementModel, Party, TemplateVersion
+
+
+class FieldOffice(models.Model):
+    """An ICE ERO field office and the states of its area of responsibility."""
+
+    code = models.SlugField(max_length=20, unique=True)
+    name = models.CharField(max_length=120)
+    states = models.JSONField(default=list)  # USPS codes
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(models.Model):
+    key = models.CharField(max_length=200, unique=True)
+    name = models.CharField(max_length=255)
+    state = models.CharField(max_length=2, db_index=True)
+    ice_type = models.CharField(max_length=80, blank=True)  # ICE's TYPE column: County, Municipality, State, ...
+    county = models.CharField(max_length=120, blank=True)
+    field_office = models.ForeignKey(FieldOffice, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="agencies")
+    # A reimbursable immigration detention agreement (IGSA) changes the TRANSFER_OR_RELEASE obligation.
+    detention_agreement = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["state", "name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.state})"
+
+
+class Agreement(models.Model):
+    """One MOA: an agency, a model, a signing date, and the template whose terms apply."""
+
+    key = models.CharField(max_length=240, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="agreements")
+    model = models.CharField(max_length=8, choices=AgreementModel.choices)
+    template_version = models.CharField(max_length=4, choices=TemplateVersion.choices, blank=True)
+    template_inferred = models.BooleanField(default=True)  # False once read from the MOA document itself
+    signed = models.DateField(null=True, blank=True)
+    expires = models.DateField(null=True, blank=True)  # legacy fixed-term agreements only
+
+    class Meta:
+        ordering = ["agency__state", "agency__name", "model", "signed"]
+
+    def __str__(self) -> str:
+        return f"{self.agency.name} — {self.model} ({self.signed or 'date unknown'})"
+
+
+class AgreementEvent(models.Model):
+    """Something that happened to an agreement, with its date.
+
+    Suspension and termination notices carry who gave them, whether they were exigent, and (for a
+    suspension) when it was lifted; when they take effect is the template's rule (policy/), not stored.
+    """
+
+    class Kind(models.TextChoices):
+        SIGNED = "signed", "Signed"
+        LISTED = "listed", "First listed by ICE"
+        RENEWAL = "renewal", "Renewed (same model re-signed)"
+        MODEL_SWITCH = "model_switch", "Model switch"
+        RENAMED = "renamed", "Renamed or re-dated in ICE's list"
+        REMOVED = "removed", "Removed from ICE's list"
+        RELISTED = "relisted", "Listed again"
+        ADDENDUM = "addendum", "Addendum"
+        SUSPENSION = "suspension", "Suspension notice"
+        TERMINATION = "termination", "Termination notice"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    date = models.DateField()  # the notice date for suspension/termination
+    by = models.CharField(max_length=3, choices=Party.choices, blank=True)
+    exigent = models.BooleanField(default=False)
+    lifted = models.DateField(null=True, blank=True)  # suspensions only
+    note = models.TextField(blank=True)
+    publication = models.ForeignKey("registry.Publication", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="events")
+
+    class Meta:
+        ordering = ["date", "id"]
+        indexes = [models.Index(fields=["agreement", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class Publication(models.Model):
+    """One ICE spreadsheet as captured: which list, ICE's date, when it was captured, its content hash."""
+
+    class Kind(models.TextChoices):
+        PARTICIPATING = "participating", "Participating agencies"
+        PENDING = "pending", "Pending agencies"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, unique=True)
+    published = models.DateField()  # ICE's date in the file name
+    edition = models.CharField(max_length=2, blank=True)  # "am" / "pm" in the file name
+    captured = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    imported = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["published", "edition", "captured", "id"]
+
+    def __str__(self) -> str:
+        return self.file_name
