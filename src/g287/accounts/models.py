@@ -22,3 +22,23 @@ class User(AbstractUser):
     field_office = models.ForeignKey(
         "registry.FieldOffice", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+
+
+class Assignment(models.Model):
+    """An ICE supervisor's or inspector's assignment to an agency, for a period: what they may see and act on."""
+
+    class Kind(models.TextChoices):
+        SUPERVISION = "supervision", "Field supervision"
+        INSPECTION = "inspection", "Inspection"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    agency = models.ForeignKey("registry.Agency", on_delete=models.CASCADE, related_name="assignments")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)  # exclusive; open-ended when empty
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()} of {self.agency}"
