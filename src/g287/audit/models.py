@@ -27,3 +27,15 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} by {self.actor_label}"
+
+
+class AuditChainHead(models.Model):
+    """The newest event's sequence number and hash, updated with every append.
+
+    Walking the chain finds altered or missing rows in the middle; the head also finds rows cut off
+    the end, which a chain walk alone cannot see.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)

@@ -12,7 +12,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from g287.audit.models import AuditEvent
+from g287.audit.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
 _PG_LOCK_KEY = 287_000_001  # advisory lock serializing the chain on PostgreSQL
@@ -42,13 +42,13 @@ def record(actor, action: str, object_type: str, object_id: Any, before: Any = N
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1, defaults={"hash": GENESIS})
+    seq, prev = head.seq + 1, head.hash
     at = (at or timezone.now()).astimezone(dt_timezone.utc).replace(microsecond=0)
     label = "system" if actor is None else (getattr(actor, "username", None) or str(actor))
     before_c, after_c = _canonical(before), _canonical(after)
     digest = event_hash(prev, seq, at, label, action, object_type, str(object_id), before_c, after_c)
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         seq=seq,
         at=at,
         actor=actor if getattr(actor, "pk", None) else None,
@@ -61,6 +61,8 @@ def record(actor, action: str, object_type: str, object_id: Any, before: Any = N
         prev_hash=prev,
         hash=digest,
     )
+    AuditChainHead.objects.filter(id=1).update(seq=seq, hash=digest)
+    return event
 
 
 @dataclass
@@ -88,4 +90,9 @@ def verify() -> VerifyResult:
             return VerifyResult(False, n, ev.seq, f"event #{ev.seq} was altered (its content no longer matches its hash)")
         prev = ev.hash
         expected_seq += 1
+    head = AuditChainHead.objects.filter(id=1).first()
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    if head_seq != expected_seq - 1 or head_hash != prev:
+        return VerifyResult(False, n, expected_seq, f"events after #{expected_seq - 1} were removed "
+                            f"(the chain head records #{head_seq})")
     return VerifyResult(True, n)
