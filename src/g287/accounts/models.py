@@ -12,6 +12,9 @@ class Role(models.TextChoices):
     OVERSIGHT = "oversight", "Oversight reader"
 
 
+STAFF_ROLE_VALUES = {Role.PROGRAM_OFFICE, Role.FIELD_OFFICE, Role.SUPERVISOR, Role.INSPECTOR}
+
+
 class User(AbstractUser):
     """A person who signs in. What they may see follows from role and scope, never from a flag per page."""
 
@@ -22,6 +25,12 @@ class User(AbstractUser):
     field_office = models.ForeignKey(
         "registry.FieldOffice", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    # Demonstration logins made by `g287 setup`/`g287 demo`: `g287 demo-code` prints their second-factor code.
+    is_demo = models.BooleanField(default=False)
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return self.is_superuser or self.is_staff or self.role in STAFF_ROLE_VALUES
 
 
 class Assignment(models.Model):
