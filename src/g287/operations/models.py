@@ -1,0 +1,111 @@
+"""Actions taken under delegated authority, the decision the engine gave, and the obligations they create.
+
+Time: the rules are written in the agency's local calendar and clock, so an action keeps the local wall
+time the engine decided on (``local_date`` + ``local_time``) and the UTC instant it corresponds to
+(``at``). Obligation due times keep both as well (``due`` instant, ``due_local`` wall time as ISO text), so
+what the engine said is stored exactly, even for a wall time that a daylight-saving change skips.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from g287.policy.facts import FUNCTIONS
+
+
+
+FUNCTION_CHOICES = [(f, f.replace("_", " ")) for f in FUNCTIONS]
+
+
+class Location(models.TextChoices):
+    LEA_FACILITY = "lea_facility", "Inside the agency's jail or correctional facility"
+    FIELD = "field", "In the field"
+
+
+class CriminalCharge(models.TextChoices):
+    CONVICTED = "convicted", "Convicted"
+    PENDING = "pending", "Charge pending"
+    NONE = "none", "No criminal charge"
+
+
+class ChargeLevel(models.TextChoices):
+    FELONY = "felony", "Felony"
+    MISDEMEANOR = "misdemeanor", "Misdemeanor"
+    INFRACTION = "infraction", "Infraction (e.g. traffic)"
+
+
+class Action(models.Model):
+    officer = models.ForeignKey("personnel.Officer", on_delete=models.PROTECT, related_name="actions")
+    agreement = models.ForeignKey("registry.Agreement", on_delete=models.PROTECT, related_name="actions")
+    function = models.CharField(max_length=32, choices=FUNCTION_CHOICES)
+    at = models.DateTimeField()  # the UTC instant
+    local_date = models.DateField()  # the agency's local calendar date: what every date rule uses
+    local_time = models.TimeField()
+    location = models.CharField(max_length=12, choices=Location.choices, default=Location.LEA_FACILITY)
+    # The subject: an opaque reference and only the facts the rules need.
+    subject_ref = models.CharField(max_length=64, blank=True)
+    in_lea_custody = models.BooleanField(default=True)
+    criminal_charge = models.CharField(max_length=9, choices=CriminalCharge.choices, default=CriminalCharge.PENDING)
+    # The most serious charge (GAO-09-109 found authority used for minor offenses); measured, not a rule.
+    charge_level = models.CharField(max_length=11, choices=ChargeLevel.choices, blank=True)
+    ice_designated = models.BooleanField(default=False)
+    usc_claim = models.BooleanField(default=False)
+    warrant_signed_by_ice = models.BooleanField(default=True)
+    reason_to_believe = models.BooleanField(default=False)
+    likely_to_escape = models.BooleanField(default=False)
+    # The decision as given when the action was recorded.
+    allowed = models.BooleanField()
+    flagged_for_review = models.BooleanField(default=False)  # every denied action goes to a supervisor
+    recorded = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    synthetic = models.BooleanField(default=False)  # generated benchmark or test data, never real
+
+    class Meta:
+        ordering = ["local_date", "local_time", "id"]
+        indexes = [
+            models.Index(fields=["agreement", "local_date"]),
+            models.Index(fields=["officer", "local_date"]),
+            models.Index(fields=["local_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.function} on {self.local_date} by {self.officer}"
+
+    @property
+    def local_at(self):
+        from datetime import datetime
+
+        return datetime.combine(self.local_date, self.local_time)
+
+
+class ActionViolation(models.Model):
+    """One violated rule of a denied action (a row per code, so 'which actions broke rule X' is an index scan)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="violations")
+    code = models.CharField(max_length=48, db_index=True)
+    message = models.TextField()
+    citation = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["action_id", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Obligation(models.Model):
+    """A deadline an allowed action created (rules.md §6)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="obligations")
+    code = models.CharField(max_length=48, db_index=True)
+    due = models.DateTimeField()  # the UTC instant
+    due_local = models.CharField(max_length=19)  # the agency's wall time, ISO, as the engine gave it
+    message = models.TextField(blank=True)
+    citation = models.TextField(blank=True)
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} due {self.due_local}"
