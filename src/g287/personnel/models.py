@@ -32,8 +32,8 @@ class Officer(models.Model):
     background_check = models.CharField(max_length=8, choices=BackgroundCheck.choices,
                                         default=BackgroundCheck.PENDING)
     # Years of LEA experience as stated in the nomination (the Task Force model requires two).
-    lea_experience_years = models.DecimalField(max_digits=4, decimal_places=1, default=0,
-                                               validators=[MinValueValidator(0)])
+    # A float, so the value decided on is exactly the value given (1.99 years is short of two).
+    lea_experience_years = models.FloatField(default=0, validators=[MinValueValidator(0)])
     nominated = models.DateField(null=True, blank=True)
     synthetic = models.BooleanField(default=False)  # generated benchmark or test data, never real
 

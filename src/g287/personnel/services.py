@@ -7,7 +7,6 @@ pattern). Statuses are never written: they are derived as of a date (``g287.pers
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Iterable
 
 from django.core.exceptions import ValidationError
@@ -21,7 +20,7 @@ from g287.registry.models import Agency, Agreement, AgreementEvent
 
 def _officer_dict(o: Officer) -> dict:
     return {"agency": o.agency_id, "reference": o.reference, "us_citizen": o.us_citizen,
-            "background_check": o.background_check, "lea_experience_years": str(o.lea_experience_years),
+            "background_check": o.background_check, "lea_experience_years": o.lea_experience_years,
             "nominated": o.nominated}
 
 
@@ -51,7 +50,7 @@ def nominate_officer(actor, agency: Agency, reference: str, *, us_citizen: bool 
     if background_check not in BackgroundCheck.values:
         raise ValidationError({"background_check": f"background_check must be one of {BackgroundCheck.values}, "
                                                    f"got {background_check!r}"})
-    years = Decimal(str(lea_experience_years))
+    years = float(lea_experience_years)
     if years < 0:
         raise ValidationError({"lea_experience_years": "lea_experience_years must not be negative"})
     if Officer.objects.filter(agency=agency, reference=reference).exists():
@@ -75,7 +74,7 @@ def update_eligibility(actor, officer: Officer, *, us_citizen: bool | None = Non
             raise ValidationError({"background_check": f"background_check must be one of {BackgroundCheck.values}"})
         officer.background_check = background_check
     if lea_experience_years is not None:
-        officer.lea_experience_years = Decimal(str(lea_experience_years))
+        officer.lea_experience_years = float(lea_experience_years)
     officer.save()
     record(actor, "personnel.update_eligibility", "personnel.officer", officer.pk, before, _officer_dict(officer))
     return officer
