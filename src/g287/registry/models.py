@@ -32,6 +32,14 @@ class Agency(models.Model):
                                      related_name="agencies")
     # A reimbursable immigration detention agreement (IGSA) changes the TRANSFER_OR_RELEASE obligation.
     detention_agreement = models.BooleanField(default=False)
+    # From the FBI employee roster, when matched (registry.importers.roster).
+    ori = models.CharField(max_length=9, blank=True, default="", db_index=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+    sworn_officers = models.PositiveIntegerField(null=True, blank=True)
+    civilians = models.PositiveIntegerField(null=True, blank=True)
+    roster_name = models.CharField(max_length=255, blank=True, default="")
+    roster_score = models.FloatField(null=True, blank=True)  # rapidfuzz score 0-100 of the accepted match
+    roster_note = models.CharField(max_length=255, blank=True, default="")  # why unmatched, or how the match was chosen
 
     class Meta:
         ordering = ["state", "name"]
@@ -51,6 +59,28 @@ class Agreement(models.Model):
     template_inferred = models.BooleanField(default=True)  # False once read from the MOA document itself
     signed = models.DateField(null=True, blank=True)
     expires = models.DateField(null=True, blank=True)  # legacy fixed-term agreements only
+    template_reason = models.CharField(max_length=255, blank=True, default="")  # why this template (when inferred)
+
+    class MoaLink(models.TextChoices):
+        LINKED = "linked", "Linked (URL)"
+        NAMED = "named", "Named without a link"
+        NONE = "none", "None"
+
+    # As ICE's newest listing of this agreement shows it.
+    moa_link = models.CharField(max_length=8, choices=MoaLink.choices, default=MoaLink.NONE)
+    moa_url = models.URLField(max_length=500, blank=True, default="")
+    addendum = models.BooleanField(default=False)
+    addendum_url = models.URLField(max_length=500, blank=True, default="")
+
+    # Lineage across ICE's publications (registry.lineage recomputes these from the observations).
+    first_listed = models.ForeignKey("registry.Publication", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    last_listed = models.ForeignKey("registry.Publication", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
+                                      related_name="supersedes")
+    # Cached status as of the newest imported publication; agreement_status(agreement, as_of) derives it.
+    status = models.CharField(max_length=12, blank=True, default="", db_index=True)
 
     class Meta:
         ordering = ["agency__state", "agency__name", "model", "signed"]
@@ -117,3 +147,77 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class Application(models.Model):
+    """An agency's pending application for a model, as ICE's pending list shows it.
+
+    Closed once the same agency and model appear on a participating list.
+    """
+
+    key = models.CharField(max_length=240, unique=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="applications")
+    model = models.CharField(max_length=8, choices=AgreementModel.choices)
+    first_listed = models.ForeignKey(Publication, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_listed = models.ForeignKey(Publication, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="applications")  # the agreement that closed it
+    closed_by = models.ForeignKey(Publication, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(max_length=8, blank=True, db_index=True)  # cached as of the newest publication
+
+    class Meta:
+        ordering = ["agency__state", "agency__name", "model"]
+
+    def __str__(self) -> str:
+        return f"{self.agency.name} — {self.model} application"
+
+
+class Observation(models.Model):
+    """One row of one publication: what ICE listed, where, and which agreement or application it is."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="observations")
+    row = models.PositiveIntegerField()  # the spreadsheet's row number (1 = header)
+    identity = models.CharField(max_length=240, db_index=True)  # content-derived key of the row as listed
+    agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="observations")
+    application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="observations")
+    state = models.CharField(max_length=2)
+    name = models.CharField(max_length=255)
+    ice_type = models.CharField(max_length=80, blank=True)
+    county = models.CharField(max_length=120, blank=True)
+    model = models.CharField(max_length=8, choices=AgreementModel.choices)
+    signed = models.DateField(null=True, blank=True)
+    moa_text = models.CharField(max_length=255, blank=True)
+    moa_url = models.URLField(max_length=500, blank=True)
+    addendum_text = models.CharField(max_length=255, blank=True)
+    addendum_url = models.URLField(max_length=500, blank=True)
+    note = models.CharField(max_length=255, blank=True)  # how a cell was repaired (misspelled state, text date)
+
+    class Meta:
+        ordering = ["publication", "row"]
+        constraints = [models.UniqueConstraint(fields=["publication", "row"], name="registry_observation_row")]
+
+    def __str__(self) -> str:
+        return f"{self.publication} row {self.row}"
+
+
+class LineageCandidate(models.Model):
+    """A rename or re-dating the lineage considered: merged when only one reading fits, else declined."""
+
+    class Kind(models.TextChoices):
+        RENAME = "rename", "Rename"
+        REDATE = "redate", "Re-dated"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    merged = models.BooleanField()
+    old = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="lineage_as_old")
+    new = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="lineage_as_new")
+    old_identity = models.CharField(max_length=240)
+    new_identity = models.CharField(max_length=240)
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(null=True, blank=True)
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["publication", "old_identity", "new_identity"]
