@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from g287.policy import (
     FUNCTIONS,
@@ -88,13 +88,16 @@ class AgreementIn(_Strict):
     def _template_text(cls, v: Any) -> Any:
         return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
 
-    @model_validator(mode="after")
-    def _known_pair(self) -> AgreementIn:
-        try:
-            ruleset(self.model, self.template)
-        except UnknownRuleSet as e:
-            raise ValueError(str(e)) from None
-        return self
+    @field_validator("template")
+    @classmethod
+    def _known_pair(cls, v: str, info: ValidationInfo) -> str:
+        model = info.data.get("model")
+        if model is not None:  # a bad model is reported on its own field
+            try:
+                ruleset(model, v)
+            except UnknownRuleSet as e:
+                raise ValueError(str(e)) from None
+        return v
 
 
 class TrainingIn(_Strict):

@@ -380,7 +380,7 @@ def ruleset(model: str, template: str) -> RuleSet:
         return RULESETS[(model, str(template))]
     except KeyError:
         raise UnknownRuleSet(
-            f"no rules for model {model!r} on MOA template {template!r}; valid pairs: "
+            f"no rules for model {str(model)!r} on MOA template {str(template)!r}; valid pairs: "
             + ", ".join(f"{m} {t}" for m, t in sorted(RULESETS))
         ) from None
 
