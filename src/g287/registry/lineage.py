@@ -304,17 +304,20 @@ def recompute() -> dict:
     application_id = dict(Application.objects.filter(key__in=apps).values_list("key", "id"))
 
     # --- link observations to what they are (only where the link changed) ---
-    relink: dict[tuple[str, int | None, int | None], list[int]] = defaultdict(list)
+    relink = []
     for o in observations:
         if o["publication_id"] in part_idx:
             want = (agreement_id[chain_of[o["identity"]]], None)
         else:
             want = (None, application_id[o["application_key"]])
         if (o["agreement_id"], o["application_id"]) != want:
-            relink[want].append(o["id"])
-    for (ag, ap), ids in relink.items():
-        for start in range(0, len(ids), 900):
-            Observation.objects.filter(id__in=ids[start:start + 900]).update(agreement_id=ag, application_id=ap)
+            relink.append((*want, o["id"]))
+    if relink:
+        from django.db import connection
+
+        table = connection.ops.quote_name(Observation._meta.db_table)
+        with connection.cursor() as cur:
+            cur.executemany(f"UPDATE {table} SET agreement_id = %s, application_id = %s WHERE id = %s", relink)
 
     # --- events and lineage candidates ---
     _write_events(chains, part, agreement_id, final)
