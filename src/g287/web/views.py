@@ -1,5 +1,41 @@
+from django.db.models import Count
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from g287.registry.choices import AgreementModel
+from g287.registry.filters import Status, annotate_status
+from g287.registry.models import Agency, Agreement, Publication
+from g287.web.charts import bar_chart, line_chart
 
 
 def home(request):
-    return render(request, "web/home.html")
+    """The registry in numbers, as of today, with where the numbers come from."""
+    today = timezone.localdate()
+    agreements = annotate_status(Agreement.objects.all(), today)
+    by_status = dict(agreements.values_list("status_on").annotate(n=Count("id")).values_list("status_on", "n"))
+    active_by_model = dict(
+        agreements.filter(status_on=Status.ACTIVE).values_list("model").annotate(n=Count("id")).values_list("model", "n")
+    )
+    model_rows = [(label, active_by_model.get(code, 0), "bar") for code, label in AgreementModel.choices]
+    status_rows = [(label, by_status.get(code, 0), f"bar bar--{code}") for code, label in Status.choices]
+    participating = list(
+        Publication.objects.filter(kind=Publication.Kind.PARTICIPATING).order_by("published", "edition", "id")
+        .values_list("published", "rows")
+    )
+    newest = Publication.objects.order_by("-published", "-edition", "-id").first()
+    context = {
+        "today": today,
+        "counts": {
+            "agencies": Agency.objects.count(),
+            "agreements": Agreement.objects.count(),
+            "publications": Publication.objects.count(),
+        },
+        "by_status": [(label, by_status.get(code, 0), code) for code, label in Status.choices],
+        "model_rows": model_rows,
+        "model_chart": bar_chart(_("Active agreements by model"), model_rows),
+        "status_chart": bar_chart(_("Agreements by status"), status_rows),
+        "rows_chart": line_chart(_("Rows in each participating-agencies list"), participating),
+        "newest": newest,
+    }
+    return render(request, "web/home.html", context)

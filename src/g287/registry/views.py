@@ -1,0 +1,197 @@
+"""The registry's public pages: agencies, agreements and the ICE publications they came from.
+
+The registry mirrors lists that ICE itself publishes, so reading it needs no login (docs/decisions.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from g287.registry.filters import (
+    STATE_NAMES,
+    Status,
+    AgencyFilter,
+    AgreementFilter,
+    PublicationFilter,
+    annotate_status,
+)
+from g287.registry.models import Agency, Agreement, AgreementEvent, Publication
+
+PAGE_SIZE = 50
+
+
+def _page(request, queryset, size: int = PAGE_SIZE):
+    page = Paginator(queryset, size).get_page(request.GET.get("page"))
+    # The query string without the page, for the pagination links.
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
+
+
+def _page_numbers(page) -> list[int | None]:
+    """Page numbers to show around the current one; None marks a gap."""
+    last, current = page.paginator.num_pages, page.number
+    keep = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
+    out: list[int | None] = []
+    for n in keep:
+        if out and n - out[-1] > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+def _ice_types() -> list[str]:
+    return list(Agency.objects.exclude(ice_type="").order_by("ice_type").values_list("ice_type", flat=True).distinct())
+
+
+def agency_list(request):
+    base = Agency.objects.annotate(agreement_count=Count("agreements", distinct=True))
+    filterset = AgencyFilter(request.GET, queryset=base)
+    agencies = filterset.qs.order_by("state", "name")
+    page, query = _page(request, agencies)
+    return render(request, "registry/agency_list.html", {
+        "filter": filterset,
+        "page": page,
+        "page_numbers": _page_numbers(page),
+        "query": query,
+        "total": Agency.objects.count(),
+        "ice_types": _ice_types(),
+        "state_names": STATE_NAMES,
+        "as_of": filterset.as_of_day() if filterset.is_valid() else timezone.localdate(),
+    })
+
+
+# The event kinds in the reader's language (the model's own labels are English only).
+KIND_LABELS = {
+    AgreementEvent.Kind.SIGNED: gettext_lazy("Signed"),
+    AgreementEvent.Kind.LISTED: gettext_lazy("First listed by ICE"),
+    AgreementEvent.Kind.RENEWAL: gettext_lazy("Renewed (same model signed again)"),
+    AgreementEvent.Kind.MODEL_SWITCH: gettext_lazy("Model switch"),
+    AgreementEvent.Kind.RENAMED: gettext_lazy("Renamed or re-dated in ICE’s list"),
+    AgreementEvent.Kind.REMOVED: gettext_lazy("Removed from ICE’s list"),
+    AgreementEvent.Kind.RELISTED: gettext_lazy("Listed again"),
+    AgreementEvent.Kind.ADDENDUM: gettext_lazy("Addendum"),
+    AgreementEvent.Kind.SUSPENSION: gettext_lazy("Suspension notice"),
+    AgreementEvent.Kind.TERMINATION: gettext_lazy("Termination notice"),
+}
+
+
+def _label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: date
+    kind: str
+    label: str
+    agreement: Agreement
+    note: str = ""
+    publication: Publication | None = None
+    by: str = ""
+    exigent: bool = False
+    lifted: date | None = None
+
+
+def _next_participating(after: Publication) -> Publication | None:
+    return (Publication.objects.filter(kind=Publication.Kind.PARTICIPATING, published__gt=after.published)
+            .order_by("published", "edition", "captured", "id").first())
+
+
+def _timeline(agreements) -> list[TimelineEntry]:
+    """The history of these agreements, oldest first: their events, and their first and last listing by ICE
+    where no event already says so."""
+    entries: list[TimelineEntry] = []
+    kinds: dict[int, set[str]] = {a.pk: set() for a in agreements}
+    by_pk = {a.pk: a for a in agreements}
+    events = (AgreementEvent.objects.filter(agreement__in=list(by_pk))
+              .select_related("publication").order_by("date", "id"))
+    for e in events:
+        kinds[e.agreement_id].add(e.kind)
+        entries.append(TimelineEntry(date=e.date, kind=e.kind, label=_label(e.kind), agreement=by_pk[e.agreement_id],
+                                     note=e.note, publication=e.publication, by=e.get_by_display() if e.by else "",
+                                     exigent=e.exigent, lifted=e.lifted))
+    for a in agreements:
+        first, last = a.first_listed, a.last_listed
+        if first and AgreementEvent.Kind.LISTED not in kinds[a.pk]:
+            entries.append(TimelineEntry(date=first.published, kind=AgreementEvent.Kind.LISTED,
+                                         label=_label(AgreementEvent.Kind.LISTED), agreement=a, publication=first))
+        if (last and getattr(a, "status_on", None) in (Status.REMOVED, Status.SUPERSEDED)
+                and AgreementEvent.Kind.REMOVED not in kinds[a.pk]):
+            gone = _next_participating(last)
+            if gone:
+                note = (_("Replaced by a later agreement.") if a.superseded_by_id else "")
+                entries.append(TimelineEntry(date=gone.published, kind=AgreementEvent.Kind.REMOVED,
+                                             label=_label(AgreementEvent.Kind.REMOVED), agreement=a, note=note,
+                                             publication=gone))
+    entries.sort(key=lambda t: (t.date, t.agreement.pk))
+    return entries
+
+
+def agency_detail(request, pk: int):
+    agency = get_object_or_404(Agency.objects.select_related("field_office"), pk=pk)
+    today = timezone.localdate()
+    agreements = list(annotate_status(agency.agreements.select_related("first_listed", "last_listed"), today)
+                      .order_by("signed", "model", "id"))
+    return render(request, "registry/agency_detail.html", {
+        "agency": agency,
+        "state_name": STATE_NAMES.get(agency.state, agency.state),
+        "agreements": agreements,
+        "timeline": _timeline(agreements),
+        "today": today,
+    })
+
+
+def agreement_list(request):
+    base = Agreement.objects.select_related("agency")
+    filterset = AgreementFilter(request.GET, queryset=base)
+    as_of = filterset.as_of_day() if filterset.is_valid() else timezone.localdate()
+    qs = filterset.qs
+    if "status_on" not in qs.query.annotations:
+        qs = annotate_status(qs, as_of)
+    page, query = _page(request, qs.order_by("agency__state", "agency__name", "model", "signed"))
+    return render(request, "registry/agreement_list.html", {
+        "filter": filterset,
+        "page": page,
+        "page_numbers": _page_numbers(page),
+        "query": query,
+        "total": Agreement.objects.count(),
+        "ice_types": _ice_types(),
+        "as_of": as_of,
+    })
+
+
+def agreement_detail(request, pk: int):
+    today = timezone.localdate()
+    agreement = get_object_or_404(
+        annotate_status(Agreement.objects.select_related("agency", "first_listed", "last_listed", "superseded_by"),
+                        today), pk=pk)
+    others = annotate_status(agreement.agency.agreements.exclude(pk=agreement.pk), today).order_by("signed")
+    return render(request, "registry/agreement_detail.html", {
+        "agreement": agreement,
+        "agency": agreement.agency,
+        "events": _timeline([agreement]),
+        "others": list(others),
+        "today": today,
+    })
+
+
+def publication_list(request):
+    filterset = PublicationFilter(request.GET, queryset=Publication.objects.all())
+    qs = filterset.qs.order_by("-published", "-edition", "kind", "-captured", "-id")
+    page, query = _page(request, qs)
+    return render(request, "registry/publication_list.html", {
+        "filter": filterset,
+        "page": page,
+        "page_numbers": _page_numbers(page),
+        "query": query,
+        "total": Publication.objects.count(),
+    })

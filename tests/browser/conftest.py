@@ -1,0 +1,60 @@
+"""A real browser for page tests: Playwright driving Debian's Chromium against pytest-django's live server.
+
+No browser is downloaded: Chromium comes from the system (`make browser-deps`). Tests that use these fixtures
+are skipped with a clear reason when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = os.environ.get("G287_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+# Playwright's sync API keeps an event loop running in this thread; the test's own ORM calls are still
+# synchronous, so Django's async-safety guard would refuse them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.skip(f"Chromium not found at {CHROMIUM}: run `make browser-deps`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context (own cookies, English) with ``page.goto_path("/agencies/")`` for the live server."""
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto_path = lambda path: page.goto(f"{live_server.url}{path}")
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page, request, tmp_path):
+    """Save a full-page PNG named after the test (to G287_SCREENSHOT_DIR when set, else a temporary folder)."""
+    folder = Path(os.environ.get("G287_SCREENSHOT_DIR", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(name: str) -> Path:
+        path = folder / f"{request.node.name}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
