@@ -325,6 +325,8 @@ def import_roster(path) -> RosterResult:
         if changed:
             Agency.objects.bulk_update(changed, fields, batch_size=500)
         result = RosterResult(len(roster), len(agencies), matched, unmatched)
+        if not changed:
+            return result  # nothing written, nothing to audit: a re-run leaves no trace
         record(None, "registry.import_roster", "roster", Path(path).name, None, {
             "file": Path(path).name, "sha256": sha256_of(Path(path)), "roster_rows": len(roster),
             "agencies": len(agencies), "matched": matched, "unmatched": len(unmatched), "changed": len(changed),
