@@ -1,3 +1,31 @@
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "g287.settings")
+
+import pytest
+
+
+def sign_in(client, user):
+    """Sign ``user`` in on the test client as a real sign-in would leave them.
+
+    Staff roles pass the one-time-password second factor, so their session is marked verified with a
+    confirmed authenticator, exactly as the verify page does it.
+    """
+    client.force_login(user)
+    if getattr(user, "needs_second_factor", False):
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+            user=user, name="test authenticator", confirmed=True
+        )
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return user
+
+
+@pytest.fixture
+def signed_in(client):
+    """``signed_in(user)`` signs the user in on ``client`` (second factor passed for staff roles)."""
+    return lambda user: sign_in(client, user)
