@@ -139,3 +139,13 @@ def fulfil_obligation(actor, obligation: Obligation, at: datetime | None = None)
     record(actor, "operations.fulfil_obligation", "operations.obligation", ob.pk, before,
            {"code": ob.code, "fulfilled_at": ob.fulfilled_at})
     return ob
+
+
+def redecide(action: Action) -> pf.Decision:
+    """A stored action decided again on the database's facts now (the per-action path of an audit)."""
+    a = ActionInput(function=action.function, at=action.local_at, location=action.location,
+                    in_lea_custody=action.in_lea_custody, criminal_charge=action.criminal_charge,
+                    ice_designated=action.ice_designated, usc_claim=action.usc_claim,
+                    warrant_signed_by_ice=action.warrant_signed_by_ice, reason_to_believe=action.reason_to_believe,
+                    likely_to_escape=action.likely_to_escape)
+    return evaluate(facts_for(action.officer_id, action.agreement_id), engine_action(a, action.local_at))
