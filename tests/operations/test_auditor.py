@@ -101,3 +101,36 @@ def test_verify_names_the_first_bad_event():
     with pytest.raises(CommandError, match=f"#{ev.seq}") as exc:
         call_command("audit", "verify")
     assert exc.value.returncode == 1
+
+
+def _snapshot():
+    return sorted(Action.objects.values_list("officer__reference", "agreement__key", "function", "local_date",
+                                             "local_time", "location", "criminal_charge", "allowed"))
+
+
+def test_the_generator_is_deterministic_and_labelled():
+    from g287.operations.models import ActionViolation, Obligation
+    from g287.personnel.models import ExamScore, Officer, Training
+    from g287.registry.models import Agency, Agreement, AgreementEvent
+
+    generate(Sizes(agencies=3, officers=20, actions=300, seed=5))
+    first = _snapshot()
+    assert all(ref.startswith("SYN-") and key.startswith("synthetic-") for ref, key, *_ in first)
+    assert not Action.objects.filter(synthetic=False).exists() and not Officer.objects.filter(synthetic=False).exists()
+    for model in (ActionViolation, Obligation, Action, Authorization, ExamScore, Training, Officer, AgreementEvent,
+                  Agreement, Agency):
+        model.objects.all().delete()
+    generate(Sizes(agencies=3, officers=20, actions=300, seed=5))
+    assert _snapshot() == first
+    generate(Sizes(agencies=3, officers=20, actions=300, seed=6))
+    assert Action.objects.count() == 600
+
+
+@pytest.mark.slow
+def test_bulk_equals_stored_and_per_action_on_a_larger_generated_set():
+    generated = generate(Sizes(agencies=60, officers=3000, actions=100_000, seed=2025))
+    result = audit_actions()
+    assert result.actions == 100_000 and result.denied == generated.denied and result.changed == 0
+    masks = dict(result.decided.select("id", "mask").iter_rows())
+    for action in Action.objects.order_by("?")[:1500]:
+        assert codes_of(masks[action.pk]) == redecide(action).codes

@@ -3,6 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from g287.operations.bulk import ACTION_SCHEMA, FactTables, codes_of, decide_all
@@ -87,9 +88,23 @@ def _engine(agreements, officers, a) -> frozenset[str]:
     return evaluate(facts, action).codes
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=HEALTH)
 @given(world())
 def test_bulk_equals_engine_per_action(w):
+    _check(w)
+
+
+@pytest.mark.slow
+@settings(max_examples=5000, deadline=None, suppress_health_check=HEALTH)
+@given(world())
+def test_bulk_equals_engine_per_action_many_examples(w):
+    _check(w)
+
+
+def _check(w):
     agreements, officers, actions = w
     frame = pl.DataFrame([{"id": i, **{k: v for k, v in a.items() if k != "usc_claim"}} for i, a in enumerate(actions)],
                          schema=ACTION_SCHEMA)
