@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from g287.accounts.models import Role, User
 
 DEMO_USERNAME = "demo"
@@ -23,11 +25,14 @@ class Command(BaseCommand):
                      stdout=self.stdout, stderr=self.stderr)
         user, created = User.objects.get_or_create(
             username=DEMO_USERNAME,
-            defaults={"role": Role.PROGRAM_OFFICE, "is_staff": True, "is_superuser": True},
+            defaults={"role": Role.PROGRAM_OFFICE, "is_staff": True, "is_superuser": True, "is_demo": True},
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="demo authenticator", confirmed=True)
         self.stdout.write(self.style.SUCCESS(
-            f"Demo login (program office, local use only): {DEMO_USERNAME} / {DEMO_PASSWORD}"
+            f"Demo login (program office, local use only): {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
+            "  Staff sign-in asks for a one-time code: print the current one with `.venv/bin/g287 demo-code`."
         ))
