@@ -15,5 +15,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include((registry_api.urls, "api"))),
     path("", include("g287.registry.urls")),
+    path("program/", include("g287.program.urls")),
     path("", include("g287.web.urls")),
 ]
