@@ -567,7 +567,9 @@ def save_entry(actor, obj):
     obj.full_clean()
     check_entry(obj)
     obj.save()
-    record(actor, f"program.save_{name}", f"program.{name}", obj.pk, before, _snapshot(obj))
+    # As stored (decimals at their scale), so the event says what the database holds.
+    record(actor, f"program.save_{name}", f"program.{name}", obj.pk, before,
+           _snapshot(type(obj).objects.get(pk=obj.pk)))
     return obj
 
 
