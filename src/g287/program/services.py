@@ -480,8 +480,8 @@ def cost_per_agreement(fy: int) -> dict:
 
 
 def agency_cost_split(fy: int, agencies) -> list[dict]:
-    """Per agency: federal and local costs entered for the fiscal year, SCAAP received, and its agreements' cost
-    (appropriation share per agreement in force + its local costs over its agreements in force)."""
+    """Per agency with costs or SCAAP entered for the fiscal year: federal and local costs, SCAAP received, and its
+    agreements' cost (appropriation share per agreement in force + its local costs over its agreements in force)."""
     cpa = cost_per_agreement(fy)
     in_force_by_agency: dict[int, int] = {}
     for ag in agreements_in_force(fy, Agreement.objects.filter(agency__in=agencies)):
@@ -489,7 +489,8 @@ def agency_cost_split(fy: int, agencies) -> list[dict]:
     costs = AgencyCost.objects.filter(fiscal_year=fy, agency__in=agencies)
     scaap = dict(ScaapReimbursement.objects.filter(fiscal_year=fy, agency__in=agencies)
                  .values_list("agency_id", "amount"))
-    ids = set(in_force_by_agency) | set(costs.values_list("agency_id", flat=True)) | set(scaap)
+    # Agencies with something entered; the others are counted, not listed row by row at $0.
+    ids = set(costs.values_list("agency_id", flat=True)) | set(scaap)
     rows = {a.pk: {"agency": a, "federal": Decimal("0"), "local": Decimal("0"), "by_category": {},
                    "scaap": scaap.get(a.pk), "agreements": in_force_by_agency.get(a.pk, 0)}
             for a in Agency.objects.filter(pk__in=ids).order_by("state", "name")}

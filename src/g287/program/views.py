@@ -285,10 +285,13 @@ def funding(request):
         fy = fy_now
     appropriations = list(Appropriation.objects.order_by("fiscal_year"))
     known = [(f"FY{a.fiscal_year}", int(a.amount), "bar") for a in appropriations if a.amount is not None]
+    split = services.agency_cost_split(fy, visible_agencies(request.user))
     return render(request, "program/funding.html", {
         "fy": fy, "appropriations": appropriations,
         "chart": bar_chart("Federal appropriations by fiscal year (dollars)", known) if known else None,
         "cost": services.cost_per_agreement(fy),
-        "split": services.agency_cost_split(fy, visible_agencies(request.user)),
+        "split": split,
+        "without_costs": len({a.agency_id for a in services.agreements_in_force(
+            fy, scope(Agreement.objects.all(), request.user))} - {r["agency"].pk for r in split}),
         "bounds": fy_bounds(fy), "years": sorted({a.fiscal_year for a in appropriations} | {fy_now}),
     })
