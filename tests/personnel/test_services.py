@@ -43,6 +43,7 @@ def test_revocation_states_its_reason_and_happens_once():
     ag = f.agency()
     m = f.agreement(ag)
     o = f.officer(ag, authorize=m)
+    f.officer(ag, "B-200", authorize=m)  # not the last authorized officer (that needs a suspension)
     auth = Authorization.objects.get(officer=o)
     with pytest.raises(ValidationError, match="reason"):
         ps.revoke_authorization(None, auth, date(2025, 5, 1), "  ")

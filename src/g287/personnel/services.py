@@ -11,6 +11,7 @@ from typing import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from g287.audit.services import record
 from g287.personnel.models import Authorization, BackgroundCheck, Course, ExamScore, Officer, Training
@@ -118,6 +119,30 @@ def grant_authorization(actor, officer: Officer, agreement: Agreement, granted: 
     return auth
 
 
+def _refuse_leaving_agreement_without_officer(auth: Authorization, revoked: date) -> None:
+    """rules.md §7: a revocation that leaves an agreement with no authorized officer amounts to a suspension
+    and must follow the suspension notice process — so it is refused until that notice is recorded.
+
+    A revocation dated on the grant day voids an authorization that never took effect; it leaves no fewer
+    officers than there were, and is allowed.
+    """
+    if revoked == auth.granted:
+        return
+    # Lock the agreement so two concurrent revocations cannot each leave the other as the last officer.
+    agreement = Agreement.objects.select_for_update().get(pk=auth.agreement_id)
+    others = (Authorization.objects.filter(agreement=agreement, granted__lte=revoked).exclude(pk=auth.pk)
+              .filter(Q(revoked__isnull=True) | Q(revoked__gt=revoked)))
+    if others.exists():
+        return
+    under_way = (AgreementEvent.objects.filter(agreement=agreement, kind__in=NOTICE_KINDS, date__lte=revoked)
+                 .filter(Q(lifted__isnull=True) | Q(lifted__gt=revoked)))
+    if not under_way.exists():
+        raise ValidationError({"revoked": ValidationError(
+            f"revoking authorization {auth.pk} on {revoked} would leave agreement {agreement.pk} "
+            f"({agreement.agency.name}, {agreement.model}) with no authorized officer: that is a suspension of "
+            f"the agreement; record the agreement's suspension notice first", code="last_officer")})
+
+
 @transaction.atomic
 def revoke_authorization(actor, authorization: Authorization, revoked: date, reason: str) -> Authorization:
     _require_date(revoked, "revoked")
@@ -128,6 +153,7 @@ def revoke_authorization(actor, authorization: Authorization, revoked: date, rea
         raise ValidationError({"revoked": f"revocation date {revoked} is before the grant date {auth.granted}"})
     if not (reason or "").strip():
         raise ValidationError({"revocation_reason": "a revocation states its reason"})
+    _refuse_leaving_agreement_without_officer(auth, revoked)
     before = _authorization_dict(auth)
     auth.revoked, auth.revocation_reason = revoked, reason.strip()
     auth.save(update_fields=["revoked", "revocation_reason"])
