@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/", include((registry_api.urls, "api"))),
     path("", include("g287.registry.urls")),
     path("program/", include("g287.program.urls")),
+    path("portal/", include("g287.reports.urls")),
     path("", include("g287.web.urls")),
 ]

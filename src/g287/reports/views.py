@@ -1,0 +1,132 @@
+"""The public portal: no login, aggregates only, English and Spanish.
+
+The figures are computed once per data version (``services.cached``) and the page bodies are kept as
+template fragments keyed by the same version and the reader's language, so a page costs a cache read.
+Every value handed to a template is a callable: the template calls it only when its fragment is not
+cached yet.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from g287.registry.choices import AgreementModel
+from g287.reports import charts, services
+from g287.reports.measures import MEASURES
+
+MODEL_LABELS = {
+    "JEM": gettext_lazy("Jail Enforcement Model"),
+    "WSO": gettext_lazy("Warrant Service Officer"),
+    "TFM": gettext_lazy("Task Force Model"),
+    "HYBRID": gettext_lazy("Hybrid (legacy)"),
+}
+
+MEASURE_LABELS = {
+    "training_compliance": gettext_lazy("Authorized officers certified and current in training"),
+    "obligations_on_time": gettext_lazy("Obligations met on time"),
+    "obligations_overdue": gettext_lazy("Obligations not met by their deadline"),
+    "inspection_coverage": gettext_lazy("Agencies inspected within their cycle"),
+    "inspections_overdue": gettext_lazy("Agencies with an overdue inspection"),
+    "complaint_timeliness": gettext_lazy("Complaints reported to ICE within 48 weekday hours"),
+    "minor_charge_share": gettext_lazy("Actions on people whose most serious charge is a misdemeanor or infraction"),
+    "citizenship_claims": gettext_lazy("Encounters where the person claimed U.S. citizenship"),
+    "auditor_violations": gettext_lazy("Actions the rules audit found against the rules"),
+}
+
+LEVEL_LABELS = {
+    "program": gettext_lazy("Whole program"),
+    "model": gettext_lazy("By model"),
+    "state": gettext_lazy("By state"),
+    "field_office": gettext_lazy("By ICE field office"),
+}
+
+
+def _day(request, name: str = "as_of") -> date:
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise Http404(_("Not a date: %(value)s (use YYYY-MM-DD)") % {"value": raw[:20]})
+
+
+def _common(request, as_of: date) -> dict:
+    return {"as_of": as_of, "version": services.data_version(), "portal_nav": _nav(request)}
+
+
+def _nav(request) -> list[tuple[str, str, bool]]:
+    from django.urls import reverse
+
+    items = [(reverse("reports:portal"), _("Map")), (reverse("reports:trends"), _("Over time")),
+             (reverse("reports:measures"), _("Performance measures")),
+             (reverse("registry:agency-list"), _("Find an agency"))]
+    return [(url, label, request.path == url) for url, label in items]
+
+
+def portal(request):
+    as_of = _day(request)
+    ctx = _common(request, as_of)
+    ctx.update({
+        "headline": lambda: services.cached("headline", lambda: services.headline(as_of), as_of),
+        "map": lambda: services.cached("map", lambda: services.map_data(as_of), as_of),
+        "model_labels": MODEL_LABELS,
+    })
+    return render(request, "reports/portal.html", ctx)
+
+
+def trends(request):
+    as_of = timezone.localdate()
+    ctx = _common(request, as_of)
+
+    def trend_chart():
+        rows = services.cached("trend", services.trend_by_model)
+        series = [(str(MODEL_LABELS[m]), f"series--{m.lower()}", [(r["day"], r[m]) for r in rows])
+                  for m in services.MODELS if any(r[m] for r in rows)]
+        series.insert(0, (_("All agreements"), "series--total", [(r["day"], r["total"]) for r in rows]))
+        return {"rows": rows, "chart": charts.multi_line(_("Agreements listed by ICE, by model"), series),
+                "models": [m for m in services.MODELS if any(r[m] for r in rows)]}
+
+    def history_chart():
+        rows = services.cached("history", services.participation_history)
+        return {"rows": rows, "chart": charts.multi_line(
+            _("Participation over time"), [(_("Agencies or agreements reported"), "series--total",
+                                            [(r["day"], r["count"]) for r in rows])], x_format="%Y")}
+
+    ctx.update({"trend": trend_chart, "history": history_chart, "model_labels": MODEL_LABELS})
+    return render(request, "reports/trends.html", ctx)
+
+
+def measures(request):
+    as_of = _day(request)
+    start = _day(request, "start") if request.GET.get("start") else None
+    if start and start > as_of:
+        raise Http404(_("The period starts after it ends."))
+    ctx = _common(request, as_of)
+
+    def tables():
+        data = services.measure_tables(as_of, start)
+        levels = []
+        for level, rows in data["levels"].items():
+            out = []
+            for r in rows:
+                name = {"program": _("All agreements"), "model": str(MODEL_LABELS.get(r.get("model"), r.get("model"))),
+                        "state": r.get("state"), "field_office": r.get("field_office") or _("Not assigned")}[level]
+                out.append({"name": name, "cells": [r["measures"][m.key] | {"kind": m.kind} for m in MEASURES]})
+            levels.append({"level": level, "label": LEVEL_LABELS[level], "rows": out})
+        return {"start": data["start"], "available": data["available"], "levels": levels,
+                "by_code": sorted(data["by_code"].items(), key=lambda kv: -kv[1])}
+
+    ctx.update({"tables": tables, "start": start,
+                "measure_labels": [(m.key, MEASURE_LABELS[m.key], m.kind) for m in MEASURES]})
+    return render(request, "reports/measures.html", ctx)
+
+
+def model_label(code: str) -> str:
+    return str(MODEL_LABELS.get(code, AgreementModel(code).label if code in AgreementModel.values else code))
