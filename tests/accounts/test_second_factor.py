@@ -43,8 +43,9 @@ def test_staff_must_enrol_then_verify(client, staff):
 
 def test_api_answers_403_before_the_second_factor(client, staff):
     client.force_login(staff)
-    response = client.get("/api/schema/")
-    assert response.status_code == 403 and "Second factor" in response.json()["detail"]
+    for path in ("/api/schema/", "/program/api/"):
+        response = client.get(path)
+        assert response.status_code == 403 and "Second factor" in response.json()["detail"]
 
 
 def test_enrolled_staff_verify_with_current_code(client, staff):
