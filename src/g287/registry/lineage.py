@@ -28,7 +28,7 @@ from datetime import date
 from django.db import transaction
 from rapidfuzz import fuzz
 
-from g287.registry.field_offices import office_by_state
+from g287.registry.field_offices import load_field_offices, office_by_state
 from g287.registry.models import (Agency, Agreement, AgreementEvent, Application, FieldOffice, LineageCandidate,
                                   Observation, Publication)
 from g287.registry.names import agency_identity, normalize
@@ -208,6 +208,8 @@ def recompute() -> dict:
     latest_by_agency: dict[str, dict] = {}
     for o in observations:  # in publication order, so the last one wins
         latest_by_agency[_canonical(agency_alias, o["agency_identity"])] = o
+    if not FieldOffice.objects.exists():
+        load_field_offices()  # shipped data, normally loaded by a migration; a flushed database lacks it
     offices = office_by_state(list(FieldOffice.objects.all()))
     existing_agencies = {a.key: a for a in Agency.objects.all()}
     new_agencies, changed_agencies = [], []
