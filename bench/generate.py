@@ -240,8 +240,13 @@ def generate(sizes: Sizes | None = None, *, actor=None, progress=None) -> Genera
         now = datetime.now(dt_timezone.utc).replace(microsecond=0)
         warrant_fns = ("serve_arrest_warrant", "serve_removal_warrant")
         for k in range(sizes.actions):
-            off_id, ag_id, granted = pairs[rng.randrange(len(pairs))] if rng.random() < 0.97 else (
-                officers[rng.randrange(len(officers))].pk, agreements[rng.randrange(len(agreements))].pk, None)
+            r = rng.random()
+            if r < 0.97:
+                off_id, ag_id, granted = pairs[rng.randrange(len(pairs))]
+            else:  # acting with no authorization: mostly under the own agency's agreements, rarely another's
+                o = officers[rng.randrange(len(officers))]
+                pool = by_agency[o.agency_id] if r < 0.998 else agreements
+                off_id, ag_id, granted = o.pk, pool[rng.randrange(len(pool))].pk, None
             ag = ag_by_id[ag_id]
             # Most actions come after the grant; a few before it, or before the signing.
             first = granted if granted is not None and rng.random() < 0.95 else ag.signed - timedelta(days=20)

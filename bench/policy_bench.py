@@ -77,7 +77,18 @@ def in_process(calls: int = 100_000) -> dict:
     }
 
 
-SECTIONS = [in_process]
+def bulk_audit() -> dict:
+    """The bulk auditor vs the per-action path over generated actions (bench/audit_bulk.py)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from audit_bulk import bulk_audit as run
+
+    return run()
+
+
+SECTIONS = [in_process, bulk_audit]
 
 
 def main() -> None:

@@ -21,11 +21,15 @@ import polars as pl
 from django.db import connection as default_connection
 
 from g287.operations.bulk import ACTION_SCHEMA, BIT, FactTables, engine_facts_tables
+from g287.policy import facts as pf
+from g287.policy.facts import FUNCTIONS
 
-_ACTION_COLUMNS = ["id", "officer_id", "agreement_id", "function", "d", "location", "in_lea_custody",
-                   "criminal_charge", "ice_designated", "warrant_signed_by_ice", "reason_to_believe",
-                   "likely_to_escape", "allowed"]
-_BOOL = ["in_lea_custody", "ice_designated", "warrant_signed_by_ice", "reason_to_believe", "likely_to_escape", "allowed"]
+# An action travels as five integers: ids, the local day (days since 1970-01-01) and one integer packing
+# the function (its index in FUNCTIONS, low 4 bits) and the yes/no facts (one bit each), so neither
+# database formats nor Polars parses any text per row.
+_FLAG_BITS = {"field": 16, "in_lea_custody": 32, "no_charge": 64, "ice_designated": 128, "warrant_signed_by_ice": 256,
+              "reason_to_believe": 512, "likely_to_escape": 1024, "allowed": 2048}
+_ACTION_COLUMNS = ["id", "officer_id", "agreement_id", "d", "packed"]
 
 
 @dataclass(frozen=True)
@@ -50,15 +54,21 @@ def _actions_sql(vendor: str, scope: Scope) -> str:
     days = ("(a.local_date - DATE '1970-01-01')" if vendor == "postgresql"
             else "CAST(julianday(a.local_date) - 2440587.5 AS INTEGER)")
     b = (lambda c: f"a.{c}::int") if vendor == "postgresql" else (lambda c: f"a.{c}")
-    cols = ["a.id", "a.officer_id", "a.agreement_id", "a.function", f"{days} AS d", "a.location",
-            b("in_lea_custody"), "a.criminal_charge", b("ice_designated"), b("warrant_signed_by_ice"),
-            b("reason_to_believe"), b("likely_to_escape"), b("allowed")]
-    return f"SELECT {', '.join(cols)} FROM operations_action a{scope.where()}"
+    fidx = "CASE a.function " + " ".join(f"WHEN '{f}' THEN {i}" for i, f in enumerate(FUNCTIONS)) + " ELSE 15 END"
+    flags = " + ".join([
+        f"({fidx})",
+        f"{_FLAG_BITS['field']} * (CASE WHEN a.location = '{pf.Location.LEA_FACILITY.value}' THEN 0 ELSE 1 END)",
+        f"{_FLAG_BITS['no_charge']} * (CASE WHEN a.criminal_charge = '{pf.CriminalCharge.NONE.value}' THEN 1 ELSE 0 END)",
+        *[f"{_FLAG_BITS[c]} * {b(c)}" for c in ("in_lea_custody", "ice_designated", "warrant_signed_by_ice",
+                                                "reason_to_believe", "likely_to_escape", "allowed")],
+    ])
+    return f"SELECT a.id, a.officer_id, a.agreement_id, {days} AS d, {flags} AS packed FROM operations_action a{scope.where()}"
 
 
 def _violations_sql(scope: Scope) -> str:
+    bit = "CASE v.code " + " ".join(f"WHEN '{c}' THEN {b}" for c, b in BIT.items()) + " ELSE 0 END"
     inner = f"SELECT a.id FROM operations_action a{scope.where()}" if scope.where() else None
-    sql = "SELECT v.action_id, v.code FROM operations_actionviolation v"
+    sql = f"SELECT v.action_id, {bit} FROM operations_actionviolation v"
     return sql + (f" WHERE v.action_id IN ({inner})" if inner else "")
 
 
@@ -94,14 +104,23 @@ def _read_sqlite(conn, sql: str, columns: list[str]) -> pl.DataFrame:
     return pl.concat(frames) if frames else pl.DataFrame(schema=columns)
 
 
-def _typed_actions(df: pl.DataFrame) -> pl.DataFrame:
+def _unpacked(df: pl.DataFrame) -> pl.DataFrame:
     if df.is_empty():
         return pl.DataFrame(schema={**ACTION_SCHEMA, "allowed": pl.Boolean})
-    return df.with_columns(
+    p = pl.col("packed")
+    flag = lambda name: (p & _FLAG_BITS[name]) != 0  # noqa: E731
+    return df.select(
         pl.col("id", "officer_id", "agreement_id").cast(pl.Int64),
+        (p & 15).replace_strict(dict(enumerate(FUNCTIONS)), return_dtype=pl.Utf8).alias("function"),
         pl.col("d").cast(pl.Int32).cast(pl.Date),
-        *[pl.col(c).cast(pl.Int8).cast(pl.Boolean) for c in _BOOL],
-        pl.col("function", "location", "criminal_charge").cast(pl.Utf8),
+        pl.when(flag("field")).then(pl.lit(pf.Location.FIELD.value)).otherwise(pl.lit(pf.Location.LEA_FACILITY.value))
+        .alias("location"),
+        flag("in_lea_custody").alias("in_lea_custody"),
+        # Only "none" matters to the rules; convicted and pending both count as a charge.
+        pl.when(flag("no_charge")).then(pl.lit(pf.CriminalCharge.NONE.value))
+        .otherwise(pl.lit(pf.CriminalCharge.PENDING.value)).alias("criminal_charge"),
+        *[flag(c).alias(c) for c in ("ice_designated", "warrant_signed_by_ice", "reason_to_believe", "likely_to_escape",
+                                     "allowed")],
     )
 
 
@@ -110,10 +129,10 @@ def read_actions(scope: Scope = Scope(), conn=None) -> pl.DataFrame:
     sql = _actions_sql(conn.vendor, scope)
     if conn.vendor == "postgresql":
         df = pl.read_csv(_copy_csv(conn, sql), has_header=False, new_columns=_ACTION_COLUMNS,
-                         schema_overrides={"function": pl.Utf8, "location": pl.Utf8, "criminal_charge": pl.Utf8})
+                         schema_overrides={c: pl.Int64 for c in _ACTION_COLUMNS})
     else:
         df = _read_sqlite(conn, sql, _ACTION_COLUMNS)
-    return _typed_actions(df)
+    return _unpacked(df)
 
 
 def read_stored_masks(scope: Scope = Scope(), conn=None) -> pl.DataFrame:
@@ -121,15 +140,13 @@ def read_stored_masks(scope: Scope = Scope(), conn=None) -> pl.DataFrame:
     conn = conn or default_connection
     sql = _violations_sql(scope)
     if conn.vendor == "postgresql":
-        df = pl.read_csv(_copy_csv(conn, sql), has_header=False, new_columns=["id", "code"],
-                         schema_overrides={"id": pl.Int64, "code": pl.Utf8})
+        df = pl.read_csv(_copy_csv(conn, sql), has_header=False, new_columns=["id", "bit"],
+                         schema_overrides={"id": pl.Int64, "bit": pl.Int64})
     else:
-        df = _read_sqlite(conn, sql, ["id", "code"])
+        df = _read_sqlite(conn, sql, ["id", "bit"])
     if df.is_empty():
         return pl.DataFrame(schema={"id": pl.Int64, "stored_mask": pl.Int64})
-    return (df.with_columns(pl.col("id").cast(pl.Int64),
-                            pl.col("code").replace_strict(BIT, return_dtype=pl.Int64, default=0).alias("bit"))
-            .group_by("id").agg(pl.col("bit").sum().alias("stored_mask")))
+    return df.group_by(pl.col("id").cast(pl.Int64)).agg(pl.col("bit").cast(pl.Int64).sum().alias("stored_mask"))
 
 
 def read_fact_tables(agreement_ids, officer_ids) -> FactTables:

@@ -63,42 +63,34 @@ def mask_of(codes) -> int:
 # --- §4: expressions generated from the rule tables ---------------------------------------------
 
 
-def ruleset_frame() -> pl.DataFrame:
-    """One row per (model, template): the §4 rule tables as columns."""
-    rows = []
-    for key in RULESET_KEYS:
-        rs = RULESETS[(pf.Model(key[0]), key[1])]
-        rows.append({
-            "rs": RULESET_INDEX[key],
-            "facility_only": rs.facility_only,
-            "requires_criminal_charge": rs.requires_criminal_charge,
-            "requires_ice_designation": rs.requires_ice_designation,
-        })
-    return pl.DataFrame(rows, schema={"rs": pl.Int32, "facility_only": pl.Boolean,
-                                      "requires_criminal_charge": pl.Boolean, "requires_ice_designation": pl.Boolean})
+def _rs_flag(flag: str) -> dict[int, bool]:
+    return {RULESET_INDEX[k]: bool(getattr(RULESETS[(pf.Model(k[0]), k[1])], flag)) for k in RULESET_KEYS}
 
 
-def delegated_frame() -> pl.DataFrame:
-    """(rs, function) for every function a rule set delegates."""
-    rows = [(RULESET_INDEX[k], f) for k in RULESET_KEYS for f in sorted(RULESETS[(pf.Model(k[0]), k[1])].functions)]
-    return pl.DataFrame(rows, schema={"rs": pl.Int32, "function": pl.Utf8}, orient="row").with_columns(
-        delegated=pl.lit(True))
+def delegated_keys() -> list[int]:
+    """rs * 16 + function index, for every function a rule set delegates."""
+    return [RULESET_INDEX[k] * 16 + FUNCTION_INDEX[f] for k in RULESET_KEYS for f in RULESETS[(pf.Model(k[0]), k[1])].functions]
 
 
 def _bit(code: str, cond: pl.Expr) -> pl.Expr:
     return pl.when(cond).then(pl.lit(BIT[code], pl.Int64)).otherwise(pl.lit(0, pl.Int64))
 
 
-def section4_mask() -> pl.Expr:
-    """The §4 violation bits of an action joined with its rule-set row and its delegated-function row."""
+def section4_mask(rs: pl.Expr) -> pl.Expr:
+    """The §4 violation bits of an action whose rule set (an index into RULESET_KEYS) is ``rs``.
+
+    Each rule-table field becomes a lookup from the rule set's index; nothing is joined.
+    """
+    fidx = pl.col("function").replace_strict(FUNCTION_INDEX, return_dtype=pl.Int64)
+    flag = lambda name: rs.replace_strict(_rs_flag(name), return_dtype=pl.Boolean)  # noqa: E731
     warrant_fns = sorted(WARRANT_FUNCTIONS)
     terms = [
-        _bit("FUNCTION_NOT_DELEGATED", pl.col("delegated").is_null()),
-        _bit("OUTSIDE_AUTHORIZED_LOCATION", pl.col("facility_only") & (pl.col("location") != pf.Location.LEA_FACILITY.value)),
-        _bit("SUBJECT_NOT_IN_LEA_CUSTODY", pl.col("facility_only") & ~pl.col("in_lea_custody")),
+        _bit("FUNCTION_NOT_DELEGATED", ~(rs * 16 + fidx).is_in(delegated_keys())),
+        _bit("OUTSIDE_AUTHORIZED_LOCATION", flag("facility_only") & (pl.col("location") != pf.Location.LEA_FACILITY.value)),
+        _bit("SUBJECT_NOT_IN_LEA_CUSTODY", flag("facility_only") & ~pl.col("in_lea_custody")),
         _bit("SUBJECT_NO_CRIMINAL_CHARGE",
-             pl.col("requires_criminal_charge") & (pl.col("criminal_charge") == pf.CriminalCharge.NONE.value)),
-        _bit("SUBJECT_NOT_DESIGNATED_BY_ICE", pl.col("requires_ice_designation") & ~pl.col("ice_designated")),
+             flag("requires_criminal_charge") & (pl.col("criminal_charge") == pf.CriminalCharge.NONE.value)),
+        _bit("SUBJECT_NOT_DESIGNATED_BY_ICE", flag("requires_ice_designation") & ~pl.col("ice_designated")),
         _bit("WARRANT_NOT_SIGNED", pl.col("function").is_in(warrant_fns) & ~pl.col("warrant_signed_by_ice")),
         _bit("WARRANTLESS_ARREST_CONDITIONS_NOT_MET",
              (pl.col("function") == "warrantless_arrest") & ~(pl.col("reason_to_believe") & pl.col("likely_to_escape"))),
@@ -190,26 +182,22 @@ def timelines(tables: FactTables, pairs: pl.DataFrame) -> pl.DataFrame:
 
 
 def decide_all(actions: pl.DataFrame, tables: FactTables) -> pl.DataFrame:
-    """Every action re-decided: (id, agreement_id, mask); mask 0 = allowed."""
-    ag_rs = pl.DataFrame(
-        {"agreement_id": list(tables.agreements),
-         "rs": [RULESET_INDEX[(str(a.model), a.template)] for a in tables.agreements.values()],
-         "agency_id": [tables.agreement_agency[k] for k in tables.agreements]},
-        schema={"agreement_id": pl.Int64, "rs": pl.Int32, "agency_id": pl.Int64})
+    """Every action re-decided: (id, agency_id, agreement_id, officer_id, mask); mask 0 = allowed."""
+    rs_of = {k: RULESET_INDEX[(str(a.model), a.template)] for k, a in tables.agreements.items()}
+    pair = (pl.col("officer_id") * (1 << 32) + pl.col("agreement_id")).alias("pair")
     pairs = actions.select("officer_id", "agreement_id").unique()
-    tl = timelines(tables, pairs).sort("d")
-    joined = (
+    tl = timelines(tables, pairs).select(pair, "d", "m5").sort("d")
+    decided = (
         actions.lazy()
-        .join(ag_rs.lazy(), on="agreement_id", how="left")
-        .join(ruleset_frame().lazy(), on="rs", how="left")
-        .join(delegated_frame().lazy(), on=["rs", "function"], how="left")
-        .with_columns(m4=section4_mask())
+        .select("id", "officer_id", "agreement_id", "d", pair,
+                pl.col("agreement_id").replace_strict(tables.agreement_agency, return_dtype=pl.Int64).alias("agency_id"),
+                section4_mask(pl.col("agreement_id").replace_strict(rs_of, return_dtype=pl.Int64)).alias("m4"))
         .sort("d")
-        .join_asof(tl.lazy(), on="d", by=["officer_id", "agreement_id"], strategy="backward", check_sortedness=False)
+        .join_asof(tl.lazy(), on="d", by="pair", strategy="backward", check_sortedness=False)
         .select("id", "agency_id", "agreement_id", "officer_id", (pl.col("m4") | pl.col("m5")).alias("mask"))
         .collect()
     )
-    return joined
+    return decided
 
 
 def per_agency_report(decided: pl.DataFrame) -> pl.DataFrame:
