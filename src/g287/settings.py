@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_rq",
     "g287.accounts",
     "g287.audit",
     "g287.registry",
@@ -175,6 +176,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# The task queue (rq on Redis): the periodic deadline check runs as a job (operations/tasks.py, cron.py).
+RQ_QUEUES = {"deadlines": {"URL": os.environ.get("G287_REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -14,11 +14,13 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/oversight/", include("g287.oversight.api")),
+    path("api/", include(("g287.operations.api_urls", "operations-api"))),
     path("api/", include((registry_api.urls, "api"))),
     path("oversight/", include("g287.oversight.urls")),
     path("complaints/", include("g287.oversight.public_urls")),
     path("", include("g287.registry.urls")),
     path("program/", include("g287.program.urls")),
+    path("actions/", include("g287.operations.urls")),
     path("portal/", include("g287.reports.urls")),
     path("", include("g287.web.urls")),
 ]

@@ -109,3 +109,60 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} due {self.due_local}"
+
+
+class ActionReference(models.Model):
+    """The reporting system's own reference for a recorded action, unique per agency.
+
+    A CSV upload (or an API client) names each action with it, so sending the same rows again records
+    nothing twice; the action itself is unchanged by it.
+    """
+
+    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
+    external_ref = models.CharField(max_length=64)
+    action = models.OneToOneField(Action, on_delete=models.CASCADE, related_name="reference")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "external_ref"], name="action_ref_per_agency")]
+
+    def __str__(self) -> str:
+        return self.external_ref
+
+
+class OfficerAccount(models.Model):
+    """The sign-in of a designated officer: an officer records and sees only their own actions."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer_account")
+    officer = models.OneToOneField("personnel.Officer", on_delete=models.CASCADE, related_name="account")
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.officer}"
+
+
+class OverdueNotice(models.Model):
+    """The deadline check noticed that an obligation was overdue.
+
+    Whether an obligation is overdue is always derived (due before the moment, not fulfilled by then);
+    this row only records that the periodic check saw it and when, so each obligation is noticed once.
+    """
+
+    class Kind(models.TextChoices):
+        ACTION = "action", "Obligation of an action"
+        COMPLAINT = "complaint", "Obligation of a complaint"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    obligation_id = models.BigIntegerField()
+    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=48)
+    due = models.DateTimeField()
+    overdue_since = models.DateTimeField()  # = due: overdue from the due instant on
+    noticed_at = models.DateTimeField()  # when the check ran
+    check_as_of = models.DateTimeField()  # the moment the check was asked about
+
+    class Meta:
+        ordering = ["due", "id"]
+        constraints = [models.UniqueConstraint(fields=["kind", "obligation_id"], name="one_notice_per_obligation")]
+        indexes = [models.Index(fields=["agency", "due"])]
+
+    def __str__(self) -> str:
+        return f"{self.code} overdue since {self.overdue_since}"

@@ -149,3 +149,160 @@ def redecide(action: Action) -> pf.Decision:
                     warrant_signed_by_ice=action.warrant_signed_by_ice, reason_to_believe=action.reason_to_believe,
                     likely_to_escape=action.likely_to_escape)
     return evaluate(facts_for(action.officer_id, action.agreement_id), engine_action(a, action.local_at))
+
+
+# --- Recording as reported by people: the form, the API and the CSV upload --------------------------------------
+
+@dataclass(frozen=True)
+class Recorded:
+    """What recording a reported action did: the stored action and whether this call stored it."""
+
+    action: Action
+    created: bool
+
+
+def officer_of(user) -> Officer | None:
+    """The officer a designated officer's sign-in belongs to (None for other roles or no link)."""
+    from g287.operations.models import OfficerAccount
+
+    if user is None or getattr(user, "role", None) != "officer":
+        return None
+    link = OfficerAccount.objects.select_related("officer").filter(user_id=user.pk).first()
+    return None if link is None else link.officer
+
+
+def recorder_agency_id(user) -> int | None:
+    """The agency whose actions ``user`` records (LEA coordinators and officers only)."""
+    from g287.accounts.models import Role
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.role in (Role.LEA_COORDINATOR, Role.OFFICER):
+        return user.agency_id
+    return None
+
+
+def may_record(user) -> bool:
+    """LEA coordinators and designated officers record actions; ICE staff review them."""
+    return recorder_agency_id(user) is not None
+
+
+def check_recorder(user, officer: Officer, agreement: Agreement) -> None:
+    """Refuse unless ``user`` may record this officer's action under this agreement.
+
+    ``None`` is the system itself (imports, the demo, the conformance runner). Raises PermissionDenied for
+    another agency's officer or agreement, ValidationError when the officer is not the agreement's agency's.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    if officer.agency_id != agreement.agency_id:
+        raise ValidationError({"officer": f"officer {officer.reference} is not an officer of the agency of "
+                                          f"agreement {agreement.key}"})
+    if user is None:
+        return
+    agency_id = recorder_agency_id(user)
+    if agency_id is None:
+        raise PermissionDenied(f"{user.username} may not record actions (LEA coordinators and officers do)")
+    if agency_id != agreement.agency_id:
+        raise PermissionDenied(f"{user.username} may not record actions for another agency")
+    if user.role == "officer":
+        own = officer_of(user)
+        if own is None or own.pk != officer.pk:
+            raise PermissionDenied(f"{user.username} may record only their own actions")
+
+
+_COMPARED = ("function", "location", "subject_ref", "in_lea_custody", "criminal_charge", "charge_level",
+             "ice_designated", "usc_claim", "warrant_signed_by_ice", "reason_to_believe", "likely_to_escape")
+
+
+def _same_facts(row: Action, officer: Officer, agreement: Agreement, a: ActionInput) -> list[str]:
+    """The fields in which ``a`` differs from the stored action (empty: the same report)."""
+    diff = [f for f in _COMPARED if getattr(row, f) != getattr(a, f)]
+    if row.officer_id != officer.pk:
+        diff.append("officer")
+    if row.agreement_id != agreement.pk:
+        diff.append("agreement")
+    local_at, _ = localtime.split(a.at, localtime.zone_for(agreement.agency.state))
+    if row.local_at != local_at.replace(microsecond=0) and row.local_at != local_at:
+        diff.append("at")
+    return diff
+
+
+def record_reported(actor, officer: Officer, agreement: Agreement, action: ActionInput,
+                    external_ref: str = "") -> Recorded:
+    """Record an action reported through the form, the API or an upload.
+
+    Checks that ``actor`` may record it, records it through ``record_action`` (decision, violations,
+    obligations, audit), keeps the reporter's ``external_ref`` (unique per agency: the same reference
+    with the same facts returns the stored action and writes nothing; with other facts it is refused),
+    and queues the action for a supervisor when it needs one (every denied action does) — one transaction.
+    """
+    from django.db import IntegrityError
+
+    from g287.operations.models import ActionReference
+    from g287.oversight.services.reviews import enqueue_for_review
+
+    check_recorder(actor, officer, agreement)
+    action.validate()
+    external_ref = (external_ref or "").strip()
+    if len(external_ref) > 64:
+        raise ValidationError({"external_ref": "external_ref is at most 64 characters"})
+    with transaction.atomic():
+        if external_ref:
+            known = (ActionReference.objects.select_related("action")
+                     .filter(agency_id=agreement.agency_id, external_ref=external_ref).first())
+            if known is not None:
+                diff = _same_facts(known.action, officer, agreement, action)
+                if diff:
+                    raise ValidationError({"external_ref": (
+                        f"external_ref {external_ref!r} already names action {known.action_id}, recorded with "
+                        f"other facts ({', '.join(diff)}); use a new reference for a new action")})
+                return Recorded(known.action, False)
+        row, _decision = record_action(actor, officer, agreement, action)
+        if external_ref:
+            try:
+                with transaction.atomic():
+                    ActionReference.objects.create(agency_id=agreement.agency_id, external_ref=external_ref,
+                                                   action=row)
+            except IntegrityError:
+                raise ValidationError({"external_ref": f"external_ref {external_ref!r} was recorded at the same "
+                                                       "moment by another request; send it again"}) from None
+        row.agreement = agreement  # enqueue reads the agreement's model and agency
+        enqueue_for_review(row, actor if getattr(actor, "pk", None) else None)
+    return Recorded(row, True)
+
+
+def check_fulfiller(user, obligation: Obligation) -> None:
+    """The agency's coordinator, the officer who acted, and ICE staff who can see the agency mark
+    an action's obligation fulfilled."""
+    from django.core.exceptions import PermissionDenied
+
+    from g287.accounts.models import Role
+    from g287.accounts.scoping import can_see_agency
+
+    if user is None:
+        return
+    action = obligation.action
+    agency = action.agreement.agency
+    if user.is_superuser or user.role == Role.PROGRAM_OFFICE:
+        return
+    if user.role == Role.LEA_COORDINATOR and user.agency_id == agency.pk:
+        return
+    if user.role == Role.OFFICER:
+        own = officer_of(user)
+        if own is not None and own.pk == action.officer_id:
+            return
+    if user.role in (Role.FIELD_OFFICE, Role.SUPERVISOR) and can_see_agency(user, agency):
+        return
+    raise PermissionDenied(f"{getattr(user, 'username', user)} may not mark this obligation fulfilled")
+
+
+def fulfil_reported(actor, obligation: Obligation, at: datetime | None = None) -> Obligation:
+    """Mark an action's obligation fulfilled for a signed-in user (checked, then ``fulfil_obligation``)."""
+    obligation = Obligation.objects.select_related("action__agreement__agency").get(pk=obligation.pk)
+    check_fulfiller(actor, obligation)
+    if at is not None and at < obligation.action.at:
+        raise ValidationError({"at": "an obligation cannot be fulfilled before the action that created it"})
+    if at is not None and at > timezone.now():
+        raise ValidationError({"at": "fulfilment cannot be recorded for a moment still to come"})
+    return fulfil_obligation(actor, obligation, at)

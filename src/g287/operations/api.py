@@ -1,0 +1,197 @@
+"""The operations API: record an action (``POST /api/actions/``), read the actions and deadlines one may see,
+and mark an obligation fulfilled. Login required (session; staff sessions have passed the second factor),
+scoped like the pages, and every write goes through the same services as the form and the upload.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import JsonResponse
+from django.utils.dateparse import parse_datetime
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action as drf_action
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+from rest_framework.views import APIView
+
+from g287.operations import deadlines as dl
+from g287.operations.facts import FactsError
+from g287.operations.models import FUNCTION_CHOICES, Action, ActionReference, ChargeLevel, CriminalCharge, Location, Obligation
+from g287.operations.services import ActionInput, fulfil_reported, record_reported
+from g287.operations.visibility import visible_actions
+from g287.personnel.models import Officer
+from g287.registry.models import Agreement
+
+
+def ping(request):
+    """A trivial JSON view: the ceiling the API benchmark compares recording with."""
+    return JsonResponse({"ok": True})
+
+
+class ViolationSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    citation = serializers.CharField()
+
+
+class ObligationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Obligation
+        fields = ["id", "action", "code", "message", "citation", "due", "due_local", "fulfilled_at"]
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    agency = serializers.IntegerField(source="agreement.agency_id", read_only=True)
+    officer_reference = serializers.CharField(source="officer.reference", read_only=True)
+    decision = serializers.SerializerMethodField()
+    violations = ViolationSerializer(many=True, read_only=True)
+    obligations = ObligationSerializer(many=True, read_only=True)
+    external_ref = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Action
+        fields = ["id", "agency", "officer", "officer_reference", "agreement", "function", "at", "local_date",
+                  "local_time", "location", "subject_ref", "in_lea_custody", "criminal_charge", "charge_level",
+                  "ice_designated", "usc_claim", "warrant_signed_by_ice", "reason_to_believe", "likely_to_escape",
+                  "decision", "allowed", "flagged_for_review", "violations", "obligations", "recorded",
+                  "external_ref"]
+
+    def get_decision(self, obj) -> str:
+        return "allow" if obj.allowed else "deny"
+
+    def get_external_ref(self, obj) -> str:
+        try:
+            return obj.reference.external_ref
+        except ActionReference.DoesNotExist:  # reported without a reference
+            return ""
+
+
+class ActionInputSerializer(serializers.Serializer):
+    """An action as reported. ``at`` without an offset is the agency's local wall time."""
+
+    officer = serializers.IntegerField()
+    agreement = serializers.IntegerField()
+    function = serializers.ChoiceField(choices=FUNCTION_CHOICES)
+    at = serializers.CharField(help_text="ISO date-time; without an offset it is the agency's local wall time")
+    location = serializers.ChoiceField(choices=Location.choices, default=Location.LEA_FACILITY)
+    subject_ref = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    in_lea_custody = serializers.BooleanField(default=True)
+    criminal_charge = serializers.ChoiceField(choices=CriminalCharge.choices, default=CriminalCharge.PENDING)
+    charge_level = serializers.ChoiceField(choices=ChargeLevel.choices, required=False, allow_blank=True, default="")
+    ice_designated = serializers.BooleanField(default=False)
+    usc_claim = serializers.BooleanField(default=False)
+    warrant_signed_by_ice = serializers.BooleanField(default=True)
+    reason_to_believe = serializers.BooleanField(default=False)
+    likely_to_escape = serializers.BooleanField(default=False)
+    external_ref = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+    def validate_at(self, value):
+        parsed = parse_datetime(value.strip()) if isinstance(value, str) else None
+        if parsed is None:
+            raise serializers.ValidationError(f"at must be an ISO date-time such as 2025-05-01T09:30; got {value!r}")
+        return parsed
+
+
+def _scoped_actions(user):
+    qs = Action.objects.select_related("officer", "agreement", "reference").prefetch_related(
+        "violations", "obligations")
+    return visible_actions(user, qs).order_by("-local_date", "-local_time", "-id")
+
+
+class ActionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Actions the signed-in user may see (an officer: their own), newest first. ``POST`` records one:
+    LEA coordinators for their agency's officers, an officer for themselves. A denied action is recorded
+    too, flagged for review. The same ``external_ref`` with the same facts returns the stored action (200)."""
+
+    serializer_class = ActionSerializer
+    filterset_fields = ["function", "allowed", "flagged_for_review", "officer", "agreement"]
+
+    def get_queryset(self):
+        return _scoped_actions(self.request.user)
+
+    @extend_schema(request=ActionInputSerializer, responses={201: ActionSerializer, 200: ActionSerializer})
+    def create(self, request, *args, **kwargs):
+        data = ActionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = dict(data.validated_data)
+        officer = Officer.objects.filter(pk=d.pop("officer")).first()
+        agreement = Agreement.objects.select_related("agency").filter(pk=d.pop("agreement")).first()
+        if officer is None:
+            raise exceptions.ValidationError({"officer": ["no such officer"]})
+        if agreement is None:
+            raise exceptions.ValidationError({"agreement": ["no such agreement"]})
+        ref = d.pop("external_ref")
+        try:
+            done = record_reported(request.user, officer, agreement, ActionInput(**d), ref)
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from None
+        except ValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+        except FactsError as exc:
+            raise exceptions.ValidationError({"agreement": [str(exc)]}) from None
+        row = _scoped_actions(request.user).get(pk=done.action.pk)
+        return Response(ActionSerializer(row).data, status=status.HTTP_201_CREATED if done.created else status.HTTP_200_OK)
+
+
+class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Obligations of the actions the user may see, soonest due first; ``overdue_as_of`` lists those overdue
+    at that moment. ``POST …/fulfil/`` marks one fulfilled (now, or at ``fulfilled_at``)."""
+
+    serializer_class = ObligationSerializer
+
+    def get_queryset(self):
+        qs = Obligation.objects.filter(action__in=visible_actions(self.request.user).values("pk"))
+        raw = self.request.query_params.get("overdue_as_of")
+        if raw:
+            moment = parse_datetime(raw)
+            if moment is None:
+                raise exceptions.ValidationError({"overdue_as_of": [f"not an ISO date-time: {raw!r}"]})
+            moment = dl.aware(moment)
+            qs = qs.filter(dl._overdue_q(moment), action__at__lte=moment)
+        return qs.order_by("due", "id")
+
+    @extend_schema(parameters=[OpenApiParameter("overdue_as_of", str, description="ISO date-time")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=ObligationSerializer)
+    @drf_action(detail=True, methods=["post"])
+    def fulfil(self, request, pk=None):
+        ob = self.get_object()
+        at = None
+        if request.data.get("fulfilled_at"):
+            at = parse_datetime(str(request.data["fulfilled_at"]))
+            if at is None:
+                raise exceptions.ValidationError({"fulfilled_at": ["not an ISO date-time"]})
+            at = dl.aware(at)
+        try:
+            ob = fulfil_reported(request.user, ob, at)
+        except PermissionDenied as exc:
+            raise exceptions.PermissionDenied(str(exc)) from None
+        except ValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+        return Response(ObligationSerializer(ob).data)
+
+
+class DeadlineView(APIView):
+    """Every deadline the user may see — of actions and of complaints — as of a moment, with its status."""
+
+    @extend_schema(parameters=[OpenApiParameter("as_of", str), OpenApiParameter("overdue", bool)],
+                   responses={200: dict})
+    def get(self, request):
+        raw = request.query_params.get("as_of")
+        as_of = parse_datetime(raw) if raw else None
+        if raw and as_of is None:
+            raise exceptions.ValidationError({"as_of": [f"not an ISO date-time: {raw!r}"]})
+        as_of = dl.aware(as_of)
+        rows = dl.deadlines(request.user, as_of, overdue=request.query_params.get("overdue") in ("1", "true", "yes"))
+        return Response({"as_of": as_of, "results": [{
+            "kind": d.kind, "id": d.id, "code": d.code, "message": d.message, "due": d.due, "due_local": d.due_local,
+            "fulfilled_at": d.fulfilled_at, "status": d.status(as_of), "agency": d.agency_id,
+            "source": d.source_id} for d in rows]})
+
+
+router = SimpleRouter()
+router.register("actions", ActionViewSet, basename="action")
+router.register("obligations", ObligationViewSet, basename="obligation")

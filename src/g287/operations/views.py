@@ -1,0 +1,196 @@
+"""Operations pages: record an action, see its decision and deadlines, upload a batch, flagged actions,
+and the deadline view (actions' and complaints' obligations) as of any moment.
+
+Views parse, authorize and call the services; every list is scoped (``operations.visibility``).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_POST
+
+from g287.accounts.models import Role
+from g287.accounts.scoping import visible_agencies
+from g287.operations import deadlines as dl
+from g287.operations.facts import FactsError
+from g287.operations.forms import ActionForm
+from g287.operations.models import Action, Obligation
+from g287.operations.services import fulfil_reported, may_record, record_reported
+from g287.operations.uploads import COLUMNS, REQUIRED, UploadRejected, import_actions
+from g287.operations.visibility import visible_actions, visible_complaints
+from g287.registry.models import Agency, FieldOffice
+
+SEES_FLAGGED = {Role.PROGRAM_OFFICE, Role.FIELD_OFFICE, Role.SUPERVISOR, Role.INSPECTOR, Role.LEA_COORDINATOR}
+
+
+def _moment(request, name: str = "as_of") -> datetime:
+    """``?as_of=`` as a date-time (a date alone is 00:00 that day, server time); now when absent or bad."""
+    raw = (request.GET.get(name) or "").strip()
+    if raw:
+        parsed = parse_datetime(raw)
+        if parsed is None:
+            try:
+                parsed = datetime.combine(date.fromisoformat(raw), time())
+            except ValueError:
+                messages.error(request, f"“{raw}” is not a date-time (YYYY-MM-DDTHH:MM); showing now.")
+        if parsed is not None:
+            return dl.aware(parsed)
+    return timezone.now()
+
+
+def _int(request, name: str) -> int | None:
+    raw = request.GET.get(name) or ""
+    return int(raw) if raw.isdigit() else None
+
+
+def _actions(user):
+    return visible_actions(user, Action.objects.select_related("officer", "agreement__agency"))
+
+
+@login_required
+def action_list(request, flagged: bool = False):
+    if flagged and not (request.user.is_superuser or request.user.role in SEES_FLAGGED):
+        raise PermissionDenied("flagged actions are for ICE staff and LEA coordinators")
+    qs = _actions(request.user).order_by("-local_date", "-local_time", "-id")
+    if flagged:
+        qs = qs.filter(flagged_for_review=True).prefetch_related("violations")
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "operations/action_list.html", {
+        "page": page, "flagged": flagged, "may_record": may_record(request.user)})
+
+
+@login_required
+def action_new(request):
+    if not may_record(request.user):
+        raise PermissionDenied("LEA coordinators and designated officers record actions")
+    form = ActionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            done = record_reported(request.user, d["officer"], d["agreement"], form.action_input(), d["external_ref"])
+        except ValidationError as exc:
+            for f, errs in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
+                for e in errs:
+                    form.add_error(f if f in form.fields else None, e)
+        except FactsError as exc:
+            form.add_error("agreement", str(exc))
+        else:
+            if done.created:
+                messages.success(request, "The action was recorded." if done.action.allowed else
+                                 "The action was recorded against the rules and flagged for a supervisor's review.")
+            else:
+                messages.info(request, "This reference was already recorded with the same facts; nothing was added.")
+            return redirect("operations:action-detail", pk=done.action.pk)
+    return render(request, "operations/action_form.html", {"form": form})
+
+
+@login_required
+def action_detail(request, pk: int):
+    action = get_object_or_404(_actions(request.user).prefetch_related("violations", "obligations"), pk=pk)
+    now = timezone.now()
+    review = getattr(action, "review", None)  # the supervisor's review item, when queued
+    return render(request, "operations/action_detail.html", {
+        "action": action, "now": now, "review": review,
+        "obligations": [(o, _due_words(o.due, o.fulfilled_at, now)) for o in action.obligations.all()],
+    })
+
+
+def _due_words(due: datetime, fulfilled_at: datetime | None, now: datetime) -> str:
+    from django.utils.timesince import timesince, timeuntil
+
+    if fulfilled_at is not None:
+        late = " (late)" if fulfilled_at > due else ""
+        return f"fulfilled{late}"
+    if due < now:
+        return f"overdue by {timesince(due, now)}"
+    return f"due in {timeuntil(due, now)}"
+
+
+@login_required
+def upload(request):
+    if not may_record(request.user):
+        raise PermissionDenied("LEA coordinators and designated officers upload actions")
+    agency = get_object_or_404(Agency, pk=request.user.agency_id)
+    ctx = {"columns": COLUMNS, "required": REQUIRED, "agency": agency}
+    if request.method == "POST":
+        f = request.FILES.get("file")
+        if f is None:
+            messages.error(request, "Choose a CSV file to upload.")
+        elif f.size > 20 * 1024 * 1024:
+            messages.error(request, f"{f.name}: larger than 20 MB; split the file.")
+        else:
+            try:
+                result = import_actions(request.user, agency, f.read(), f.name)
+            except UploadRejected as exc:
+                ctx["rejected"] = exc
+            else:
+                ctx["result"] = result
+    return render(request, "operations/upload.html", ctx)
+
+
+def _may_see_deadlines(user) -> bool:
+    return user.is_superuser or user.role != Role.OVERSIGHT
+
+
+@login_required
+def deadline_list(request):
+    if not _may_see_deadlines(request.user):
+        raise PermissionDenied("deadlines are the agencies' and ICE's operational data")
+    as_of = _moment(request)
+    overdue = request.GET.get("overdue") == "1"
+    agency_id, fo_id = _int(request, "agency"), _int(request, "field_office")
+    rows = dl.deadlines(request.user, as_of, overdue=overdue, open_only=request.GET.get("open") == "1",
+                        agency_id=agency_id, field_office_id=fo_id)
+    overdue_rows = [d for d in rows if d.overdue(as_of)]
+    offices = {fo.pk: fo for fo in FieldOffice.objects.all()}
+    by_office = [(offices.get(k), n) for k, n in dl.overdue_by(overdue_rows, "field_office")]
+    return render(request, "operations/deadlines.html", {
+        "rows": [(d, d.status(as_of)) for d in rows[:1000]], "total": len(rows), "as_of": as_of,
+        "as_of_local": timezone.localtime(as_of).strftime("%Y-%m-%dT%H:%M"), "overdue": overdue,
+        "overdue_count": len(overdue_rows), "by_agency": dl.overdue_by(overdue_rows, "agency")[:50],
+        "by_office": by_office, "agencies": visible_agencies(request.user).order_by("name")
+        if request.user.role != Role.PROGRAM_OFFICE and not request.user.is_superuser else None,
+        "agency_id": agency_id, "field_office_id": fo_id, "offices": sorted(offices.values(), key=lambda f: f.name),
+    })
+
+
+@login_required
+@require_POST
+def fulfil(request, kind: str, pk: int):
+    back = request.POST.get("next") or ""
+    try:
+        if kind == "action":
+            ob = get_object_or_404(Obligation.objects.filter(action__in=visible_actions(request.user).values("pk")),
+                                   pk=pk)
+            fulfil_reported(request.user, ob)
+        else:
+            _fulfil_complaint(request.user, pk)
+    except (ValidationError, PermissionDenied) as exc:
+        for m in getattr(exc, "messages", [str(exc)]):
+            messages.error(request, m)
+    else:
+        messages.success(request, "Marked fulfilled.")
+    if back.startswith("/") and not back.startswith("//"):  # only back to a page of this site
+        return redirect(back)
+    return redirect("operations:deadlines")
+
+
+def _fulfil_complaint(user, pk: int) -> None:
+    """A complaint's obligations are met by the complaint workflow's own steps (telling ICE, reporting)."""
+    from g287.oversight.models import ComplaintObligation
+    from g287.oversight.services import complaints as cs
+
+    ob = get_object_or_404(ComplaintObligation.objects.filter(complaint__in=visible_complaints(user).values("pk")),
+                           pk=pk)
+    if ob.code == ComplaintObligation.Code.NOTIFY_ICE_OF_COMPLAINT:
+        cs.notify_ice(user, ob.complaint)
+    else:
+        cs.report_resolution(user, ob.complaint)
