@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from g287.operations.facts import facts_for
+from g287.operations.facts import facts_for, officer_facts
 from g287.personnel.models import Officer
 from g287.policy import facts as pf
 from g287.policy.clock import add_years
 from g287.policy.engine import agreement_state, authorization_status, exams_passed
-from g287.policy.rules import ruleset
+from g287.policy.rules import RULESETS, ruleset
 
 
 @dataclass(frozen=True)
@@ -42,15 +42,13 @@ def _qualifying(trainings, model: str, as_of: date, courses) -> list[pf.Training
 def officer_status(officer: Officer, as_of: date) -> OfficerStatus:
     """Certified for which models, training current, authorized under which agreements, on ``as_of``."""
     agreements = {a.agreement for a in officer.authorizations.select_related("agreement__agency")}
-    facts = facts_for(officer, next(iter(agreements))) if agreements else None
-    from g287.operations.facts import officer_facts
-
-    of = facts.officer if facts else officer_facts(officer)
+    of = officer_facts(officer)
     certified = frozenset(str(t.model) for t in of.trainings
                           if t.course == "basic" and t.completed <= as_of and exams_passed(t.exams))
     current, until = {}, {}
     for model in sorted(certified):
-        years = max((rs.refresher_years or 0) for (m, _), rs in _rulesets_of(model))
+        # The refresher cycle is the model's (every template of a model has the same one, or none).
+        years = max((rs.refresher_years or 0) for (m, _), rs in RULESETS.items() if str(m) == model)
         if not years:
             continue
         last = max(t.completed for t in _qualifying(of.trainings, model, as_of, ("basic", "refresher")))
@@ -68,8 +66,3 @@ def officer_status(officer: Officer, as_of: date) -> OfficerStatus:
         standings.append(AgreementStanding(ag.pk, ag.model, problem is None, problem))
     return OfficerStatus(as_of, certified, current, until, tuple(standings))
 
-
-def _rulesets_of(model: str):
-    from g287.policy.rules import RULESETS
-
-    return [(k, rs) for k, rs in RULESETS.items() if str(k[0]) == model]
