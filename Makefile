@@ -33,6 +33,10 @@ setup: install
 run: setup
 	$(BIN)/g287 runserver $(HOST):$(PORT)
 
+# The task queue (Redis at G287_REDIS_URL): a worker for the deadline check and rq's scheduler that enqueues it.
+worker: install
+	$(BIN)/g287 rqworker deadlines & $(BIN)/g287 rqcron g287.operations.cron
+
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -36,3 +36,5 @@ class Command(BaseCommand):
             f"Demo login (program office, local use only): {DEMO_USERNAME} / {DEMO_PASSWORD}\n"
             "  Staff sign-in asks for a one-time code: print the current one with `.venv/bin/g287 demo-code`."
         ))
+        # Synthetic, labelled operations data on the real agencies and a demo login per role (idempotent).
+        call_command("demo", stdout=self.stdout, stderr=self.stderr)

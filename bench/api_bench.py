@@ -1,0 +1,293 @@
+"""API benchmark: recording actions through ``POST /api/actions/`` on PostgreSQL; prints one JSON object.
+
+Steps: a fresh PostgreSQL database (``API_BENCH_DATABASE_URL``, default ``g287_api_bench`` on 127.0.0.1:5432),
+``g287 migrate``, a seeded synthetic set of agencies (keys ``synthetic-``), agreements, trained and authorized
+officers and one LEA coordinator login per agency (a coordinator needs no second factor); then gunicorn on
+127.0.0.1 and ``--clients`` concurrent clients (a thread pool, each with its own signed-in httpx session and
+CSRF token). First the trivial JSON view ``/api/ping/`` is loaded for a few seconds (the server's ceiling),
+then actions are recorded for ``--duration`` seconds. Afterwards the stored actions are counted against the
+201 responses and every stored action's decision is checked to be the engine's (``decide`` on the same facts
+for a sample).
+
+Targets (issue 4): p95 under 30 ms, at least 500 recorded actions per second, no errors, over at least 2 minutes.
+
+Usage: ``python bench/api_bench.py [--duration 120] [--clients 20] [--workers N] [--quick]``
+(``--quick``: a 10 s smoke run with 3 s of ping, used by the test suite).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/g287_api_bench"
+PASSWORD = "bench-coordinator-287g"  # synthetic logins of a throwaway database
+FUNCTIONS = ["interview", "screen", "process", "issue_detainer", "prepare_i213", "serve_arrest_warrant",
+             "warrantless_arrest", "detain_transport"]
+
+
+def _env(url: str, var_dir: str) -> dict:
+    env = dict(os.environ, DATABASE_URL=url, DJANGO_SETTINGS_MODULE="g287.settings", G287_VAR_DIR=var_dir,
+               G287_LOG_LEVEL="ERROR")
+    env.pop("G287_DEBUG", None)
+    return env
+
+
+def _recreate(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _seed(agencies: int, officers_per: int, seed: int) -> list[dict]:
+    """Synthetic agencies with a JEM 2025 agreement, trained and authorized officers, a coordinator each."""
+    import django
+
+    django.setup()
+    from g287.accounts.models import Role, User
+    from g287.personnel import services as ps
+    from g287.registry.models import Agency, Agreement
+
+    rng = random.Random(seed)
+    states = ["IN", "TX", "FL", "GA", "AZ", "NC", "TN", "OK", "LA", "AL"]
+    out = []
+    for i in range(agencies):
+        ag = Agency.objects.create(key=f"synthetic-api-bench-{i:03d}", name=f"SYNTHETIC bench agency {i:03d}",
+                                   state=states[i % len(states)], ice_type="County")
+        model = "JEM" if i % 4 else "WSO"
+        m = Agreement.objects.create(key=f"synthetic-api-bench-{i:03d}:{model}", agency=ag, model=model,
+                                     template_version="2025", template_inferred=False, signed=date(2025, 2, 3))
+        officers = []
+        for k in range(officers_per):
+            o = ps.nominate_officer(None, ag, f"SYN-{i:03d}-{k:02d}", background_check="approved",
+                                    lea_experience_years=rng.choice([1, 3, 8]))
+            if rng.random() < 0.9:
+                ps.record_training(None, o, course="basic", model=model, completed=date(2025, 3, 1),
+                                   exams=[rng.choice([75, 88, 95])])
+                ps.grant_authorization(None, o, m, date(2025, 3, 10))
+            o.synthetic = True
+            o.save(update_fields=["synthetic"])
+            officers.append(o.pk)
+        u = User.objects.create_user(f"bench-coord-{i:03d}", password=PASSWORD, role=Role.LEA_COORDINATOR,
+                                     agency=ag, is_demo=True)
+        out.append({"username": u.username, "agreement": m.pk, "officers": officers})
+    return out
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_up(base: str, proc, timeout: float = 60) -> None:
+    import httpx
+
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        if proc.poll() is not None:
+            raise SystemExit(f"gunicorn exited with {proc.returncode}")
+        try:
+            if httpx.get(base + "/api/ping/", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit("gunicorn did not answer within a minute")
+
+
+def _session(base: str, username: str):
+    import httpx
+
+    c = httpx.Client(base_url=base, timeout=30, limits=httpx.Limits(max_connections=1, max_keepalive_connections=1))
+    c.get("/accounts/login/")
+    r = c.post("/accounts/login/", data={"username": username, "password": PASSWORD,
+                                         "csrfmiddlewaretoken": c.cookies["csrftoken"]},
+               headers={"Referer": base + "/accounts/login/"})
+    if r.status_code not in (302, 303) or "sessionid" not in c.cookies:
+        raise SystemExit(f"sign-in of {username} failed: HTTP {r.status_code}")
+    c.headers["X-CSRFToken"] = c.cookies["csrftoken"]
+    c.headers["Referer"] = base + "/"
+    return c
+
+
+def _load(sessions, seconds: float, make_request) -> dict:
+    """Run every session in its own thread for ``seconds``; latencies in ms and errors."""
+    stop = time.perf_counter() + seconds
+    lat: list[list[float]] = [[] for _ in sessions]
+    errors: list[list[str]] = [[] for _ in sessions]
+    codes: list[dict] = [{} for _ in sessions]
+
+    def run(i, c):
+        rng = random.Random(i)
+        n = 0
+        while time.perf_counter() < stop:
+            method, path, body = make_request(i, n, rng)
+            t0 = time.perf_counter()
+            try:
+                r = c.post(path, json=body) if method == "POST" else c.get(path)
+                code = r.status_code
+            except Exception as exc:  # a transport error counts as an error, not a crash of the run
+                code, r = 0, None
+                errors[i].append(repr(exc)[:200])
+            lat[i].append((time.perf_counter() - t0) * 1000)
+            codes[i][code] = codes[i].get(code, 0) + 1
+            if r is not None and code >= 300:
+                errors[i].append(f"HTTP {code}: {r.text[:200]}")
+            n += 1
+
+    t_start = time.perf_counter()
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(sessions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t_start
+    all_lat = sorted(x for part in lat for x in part)
+    all_codes: dict = {}
+    for part in codes:
+        for k, v in part.items():
+            all_codes[k] = all_codes.get(k, 0) + v
+    all_errors = [e for part in errors for e in part]
+
+    def pct(p):
+        return round(all_lat[min(len(all_lat) - 1, int(p * len(all_lat)))], 2) if all_lat else None
+
+    return {"requests": len(all_lat), "seconds": round(elapsed, 2), "per_second": round(len(all_lat) / elapsed, 1),
+            "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "max_ms": round(all_lat[-1], 2) if all_lat else None,
+            "status_codes": {str(k): v for k, v in sorted(all_codes.items())}, "errors": len(all_errors),
+            "first_errors": all_errors[:5]}
+
+
+def _check_stored(expected_created: int, sample: int = 300) -> dict:
+    """Count the stored actions and re-decide a sample with the engine on the same facts."""
+    from g287.operations.models import Action
+    from g287.operations.services import redecide
+
+    stored = Action.objects.count()
+    rng = random.Random(7)
+    ids = list(Action.objects.values_list("pk", flat=True))
+    picked = rng.sample(ids, min(sample, len(ids)))
+    mismatched = 0
+    for a in Action.objects.filter(pk__in=picked).prefetch_related("violations"):
+        d = redecide(a)
+        if d.allowed != a.allowed or set(d.codes) != {v.code for v in a.violations.all()}:
+            mismatched += 1
+    return {"stored_actions": stored, "created_responses": expected_created, "match": stored == expected_created,
+            "decisions_rechecked": len(picked), "decisions_mismatched": mismatched,
+            "denied_share": round(Action.objects.filter(allowed=False).count() / stored, 3) if stored else None}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--duration", type=float, default=120.0, help="seconds of recording (default 120)")
+    p.add_argument("--ping-seconds", type=float, default=15.0, help="seconds of the ping ceiling (default 15)")
+    p.add_argument("--clients", type=int, default=20)
+    p.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 × cores + 1)")
+    p.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1: sync workers)")
+    p.add_argument("--agencies", type=int, default=40)
+    p.add_argument("--officers", type=int, default=10, help="officers per agency")
+    p.add_argument("--quick", action="store_true", help="a 10 s smoke run (3 s of ping)")
+    p.add_argument("--seed", type=int, default=287)
+    args = p.parse_args(argv)
+    if args.quick:
+        args.duration, args.ping_seconds = 10.0, 3.0
+    url = os.environ.get("API_BENCH_DATABASE_URL", DEFAULT_DB)
+    if not url.startswith("postgres"):
+        raise SystemExit("the API benchmark runs on PostgreSQL (API_BENCH_DATABASE_URL)")
+    workers = args.workers or (2 * (os.cpu_count() or 1) + 1)
+    var_dir = tempfile.mkdtemp(prefix="g287-api-bench-")
+    env = _env(url, var_dir)
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "G287_VAR_DIR", "G287_LOG_LEVEL")})
+
+    t0 = time.perf_counter()
+    _recreate(url)
+    r = subprocess.run([str(BIN / "g287"), "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env,
+                       capture_output=True, text=True)
+    if r.returncode:
+        sys.stderr.write(r.stdout + r.stderr)
+        raise SystemExit("migrate failed")
+    seeded = _seed(args.agencies, args.officers, args.seed)
+    from django.db import connections
+
+    connections.close_all()
+    prepare_s = time.perf_counter() - t0
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    cmd = [str(BIN / "gunicorn"), "g287.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+           "--log-level", "warning", "--backlog", "256"]
+    if args.threads > 1:
+        cmd += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              start_new_session=True)
+    try:
+        _wait_up(base, server)
+        sessions = [_session(base, seeded[i % len(seeded)]["username"]) for i in range(args.clients)]
+        ping = _load(sessions, args.ping_seconds, lambda i, n, rng: ("GET", "/api/ping/", None))
+        start = datetime(2025, 6, 2, 6, 0)
+
+        def record(i, n, rng):
+            who = seeded[i % len(seeded)]
+            fn = rng.choice(FUNCTIONS)
+            at = start + timedelta(minutes=(n * 7 + i) % (60 * 24 * 200))
+            return ("POST", "/api/actions/", {
+                "officer": rng.choice(who["officers"]), "agreement": who["agreement"], "function": fn,
+                "at": at.isoformat(timespec="minutes"), "location": "field" if rng.random() < 0.15 else "lea_facility",
+                "subject_ref": f"SYN-{i}-{n}", "criminal_charge": rng.choice(["pending", "convicted", "none"]),
+                "charge_level": rng.choice(["felony", "misdemeanor", "infraction", ""]),
+                "ice_designated": rng.random() < 0.6, "usc_claim": rng.random() < 0.03,
+                "in_lea_custody": rng.random() < 0.93, "external_ref": f"bench-{i}-{n}"})
+
+        rec = _load(sessions, args.duration, record)
+        for c in sessions:
+            c.close()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+    connections.close_all()
+    stored = _check_stored(rec["status_codes"].get("201", 0))
+    ok = (rec["p95_ms"] is not None and rec["p95_ms"] < 30 and rec["per_second"] >= 500 and rec["errors"] == 0
+          and stored["match"] and stored["decisions_mismatched"] == 0)
+    out = {
+        "benchmark": "api_record_actions",
+        "database": "postgresql",
+        "server": f"gunicorn, {workers} {'gthread' if args.threads > 1 else 'sync'} workers"
+                  f"{f' × {args.threads} threads' if args.threads > 1 else ''}, 127.0.0.1",
+        "cpu_count": os.cpu_count(),
+        "clients": args.clients,
+        "duration_s": args.duration,
+        "prepare_s": round(prepare_s, 1),
+        "seeded": {"agencies": args.agencies, "officers": args.agencies * args.officers},
+        "ping_ceiling": ping,
+        "record_actions": rec,
+        "recorded_share_of_ceiling": round(rec["per_second"] / ping["per_second"], 3) if ping["per_second"] else None,
+        "stored": stored,
+        "targets": {"p95_ms_below": 30, "actions_per_second_at_least": 500, "errors": 0, "min_duration_s": 120},
+        "meets_targets": ok and args.duration >= 120,
+    }
+    print(json.dumps(out, indent=2))
+    return 0 if rec["errors"] == 0 and stored["match"] and stored["decisions_mismatched"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
