@@ -10,6 +10,11 @@ from tests.web.registry_data import build_registry
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
+
+@pytest.fixture(autouse=True)
+def exact_data_version(monkeypatch):
+    monkeypatch.setattr("g287.reports.services.VERSION_TTL", 0)
+
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 PAGES = ["/portal/", "/portal/trends/", "/portal/measures/?as_of=2025-07-04"]
 

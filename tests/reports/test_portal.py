@@ -102,10 +102,46 @@ def test_portal_in_spanish(client):
 def test_pages_are_cached_per_data_version(client, django_assert_max_num_queries):
     build_registry()
     client.get("/portal/")
-    with django_assert_max_num_queries(4):  # the data version (2), and nothing of the figures
+    with django_assert_max_num_queries(1):  # the data version, and nothing of the figures
         assert client.get("/portal/").status_code == 200
     before = services.data_version()
     from g287.audit.services import record
 
     record(None, "test.touch", "test", 1)
+    assert services.data_version() != before
+
+
+def test_cached_pages_carry_each_readers_own_csrf_token():
+    from django.test import Client
+
+    from g287.reports.views import TOKEN_MARK
+
+    build_registry()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.get("/portal/trends/")  # renders and keeps the page
+    html = second.get("/portal/trends/").content.decode()  # from the cache
+    assert TOKEN_MARK not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    r = second.post("/i18n/setlang/", {"language": "es", "next": "/portal/trends/", "csrfmiddlewaretoken": token})
+    assert r.status_code == 302, "the language switcher of a cached page must accept the reader's token"
+    assert second.get("/portal/trends/").content.decode().count("El programa a lo largo del tiempo") >= 1
+    assert token  # the form carried a real token
+    # A signed-in reader's page is rendered for them, not taken from the cache.
+    from g287.accounts.models import Role, User
+
+    user = User.objects.create_user("reader", password="a-long-enough-password-1", role=Role.OVERSIGHT)
+    third = Client()
+    third.force_login(user)
+    assert "Sign out (reader)" in third.get("/portal/trends/").content.decode()
+
+
+def test_the_data_version_is_reused_for_a_moment_only(monkeypatch):
+    from g287.audit.services import record
+
+    monkeypatch.setattr(services, "VERSION_TTL", 60)
+    monkeypatch.setattr(services, "_version_memo", (0.0, ""))
+    before = services.data_version()
+    record(None, "test.touch", "test", 1)
+    assert services.data_version() == before  # within the minute: the version read before
+    monkeypatch.setattr(services, "VERSION_TTL", 0)
     assert services.data_version() != before

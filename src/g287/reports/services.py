@@ -4,7 +4,9 @@ participation history, and the measures in aggregate, cached by the data they we
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -45,14 +47,25 @@ HISTORY = [
 
 # ---------------------------------------------------------------- caching
 
+# How long a process may reuse the data version it read (seconds): the portal asks for it on every request, and
+# a page may lag a write by this long. Tests set it to 0.
+VERSION_TTL = float(os.environ.get("G287_DATA_VERSION_TTL", "1"))
+_version_memo: tuple[float, str] = (0.0, "")
+
+
 def data_version() -> str:
     """Changes whenever anything the figures depend on is written: every service write appends an audit
-    event, and every import adds a publication."""
-    from g287.audit.models import AuditEvent
-
-    seq = AuditEvent.objects.aggregate(m=Max("seq"))["m"] or 0
-    pub = Publication.objects.aggregate(m=Max("id"))["m"] or 0
-    return f"{seq}.{pub}"
+    event, and every import adds a publication. One round trip, at most once per VERSION_TTL per process."""
+    global _version_memo
+    now = time.monotonic()
+    if VERSION_TTL > 0 and now - _version_memo[0] < VERSION_TTL:
+        return _version_memo[1]
+    with connection.cursor() as cur:
+        cur.execute("SELECT (SELECT MAX(seq) FROM audit_auditevent), (SELECT MAX(id) FROM registry_publication)")
+        seq, pub = cur.fetchone()
+    version = f"{seq or 0}.{pub or 0}"
+    _version_memo = (now, version)
+    return version
 
 
 def cached(name: str, compute, *parts):

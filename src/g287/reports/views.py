@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import Http404
+from functools import wraps
+
+from django.core.cache import cache
+from django.http import Http404, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -47,6 +52,34 @@ LEVEL_LABELS = {
 }
 
 
+# Rendered into cached pages in place of the reader's CSRF token, and replaced by it on every request.
+TOKEN_MARK = "g287-csrf-token-placeholder-0f3b"
+
+
+def public_page(view):
+    """Keep a reader's page whole in the cache, per data version, language and address, for readers who are not
+    signed in (a signed-in reader's page names them). The page frame's CSRF token is the only per-reader part:
+    the page is rendered with a placeholder, which each response replaces with the reader's own token."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.method != "GET" or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = f"reports:page:{services.data_version()}:{get_language()}:{request.get_full_path()}"
+        cached = cache.get(key)
+        if cached is None:
+            request.g287_token_mark = True
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200:
+                return response
+            cached = (response.content.decode(response.charset), response["Content-Type"])
+            cache.set(key, cached, services.CACHE_SECONDS)
+        html, content_type = cached
+        return HttpResponse(html.replace(TOKEN_MARK, get_token(request)), content_type=content_type)
+
+    return wrapped
+
+
 def _day(request, name: str = "as_of") -> date:
     raw = request.GET.get(name, "").strip()
     if not raw:
@@ -58,7 +91,10 @@ def _day(request, name: str = "as_of") -> date:
 
 
 def _common(request, as_of: date) -> dict:
-    return {"as_of": as_of, "version": services.data_version(), "portal_nav": _nav(request)}
+    ctx = {"as_of": as_of, "version": services.data_version(), "portal_nav": _nav(request)}
+    if getattr(request, "g287_token_mark", False):
+        ctx["csrf_token"] = TOKEN_MARK  # the view's context wins over the context processor's token
+    return ctx
 
 
 def _nav(request) -> list[tuple[str, str, bool]]:
@@ -70,6 +106,7 @@ def _nav(request) -> list[tuple[str, str, bool]]:
     return [(url, label, request.path == url) for url, label in items]
 
 
+@public_page
 def portal(request):
     as_of = _day(request)
     ctx = _common(request, as_of)
@@ -81,6 +118,7 @@ def portal(request):
     return render(request, "reports/portal.html", ctx)
 
 
+@public_page
 def trends(request):
     as_of = timezone.localdate()
     ctx = _common(request, as_of)
@@ -103,6 +141,7 @@ def trends(request):
     return render(request, "reports/trends.html", ctx)
 
 
+@public_page
 def measures(request):
     as_of = _day(request)
     start = _day(request, "start") if request.GET.get("start") else None
