@@ -134,3 +134,17 @@ def test_bulk_equals_stored_and_per_action_on_a_larger_generated_set():
     masks = dict(result.decided.select("id", "mask").iter_rows())
     for action in Action.objects.order_by("?")[:1500]:
         assert codes_of(masks[action.pk]) == redecide(action).codes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_data_is_read_in_parallel_parts_with_the_same_answer():
+    """With nothing uncommitted the auditor reads on its own connections (PostgreSQL, SQLite files) in parts."""
+    from g287.operations.audit_read import read_actions_and_masks
+
+    generate(Sizes(agencies=4, officers=30, actions=700, seed=3))
+    together, masks1 = read_actions_and_masks(parts=1)
+    apart, masks3 = read_actions_and_masks(parts=3)
+    assert together.sort("id").equals(apart.sort("id")) and len(apart) == 700
+    assert masks1.sort("id").equals(masks3.sort("id"))
+    result = audit_actions()
+    assert result.actions == 700 and result.changed == 0

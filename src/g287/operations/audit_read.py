@@ -38,9 +38,9 @@ class Scope:
     date_to: date | None = None
     agency_id: int | None = None
 
-    def where(self, alias: str = "a") -> str:
-        # Values are dates and an integer, validated by type: safe to write into the statement.
-        parts = []
+    def where(self, alias: str = "a", extra: str | None = None) -> str:
+        # Values are dates and integers, validated by type: safe to write into the statement.
+        parts = [extra] if extra else []
         if self.date_from is not None:
             parts.append(f"{alias}.local_date >= '{date.fromisoformat(self.date_from.isoformat())}'")
         if self.date_to is not None:
@@ -50,11 +50,15 @@ class Scope:
         return (" WHERE " + " AND ".join(parts)) if parts else ""
 
 
-def _actions_sql(vendor: str, scope: Scope) -> str:
+def _actions_sql(vendor: str, scope: Scope, extra: str | None = None) -> str:
     days = ("(a.local_date - DATE '1970-01-01')" if vendor == "postgresql"
             else "CAST(julianday(a.local_date) - 2440587.5 AS INTEGER)")
     b = (lambda c: f"a.{c}::int") if vendor == "postgresql" else (lambda c: f"a.{c}")
-    fidx = "CASE a.function " + " ".join(f"WHEN '{f}' THEN {i}" for i, f in enumerate(FUNCTIONS)) + " ELSE 15 END"
+    if vendor == "postgresql":  # one array lookup costs PostgreSQL less than a chain of string comparisons
+        names = ",".join(f"'{f}'" for f in FUNCTIONS)
+        fidx = f"COALESCE(array_position(ARRAY[{names}]::text[], a.function::text) - 1, 15)"
+    else:
+        fidx = "CASE a.function " + " ".join(f"WHEN '{f}' THEN {i}" for i, f in enumerate(FUNCTIONS)) + " ELSE 15 END"
     flags = " + ".join([
         f"({fidx})",
         f"{_FLAG_BITS['field']} * (CASE WHEN a.location = '{pf.Location.LEA_FACILITY.value}' THEN 0 ELSE 1 END)",
@@ -62,7 +66,7 @@ def _actions_sql(vendor: str, scope: Scope) -> str:
         *[f"{_FLAG_BITS[c]} * {b(c)}" for c in ("in_lea_custody", "ice_designated", "warrant_signed_by_ice",
                                                 "reason_to_believe", "likely_to_escape", "allowed")],
     ])
-    return f"SELECT a.id, a.officer_id, a.agreement_id, {days} AS d, {flags} AS packed FROM operations_action a{scope.where()}"
+    return f"SELECT a.id, a.officer_id, a.agreement_id, {days} AS d, {flags} AS packed FROM operations_action a{scope.where(extra=extra)}"
 
 
 def _violations_sql(scope: Scope) -> str:
@@ -72,36 +76,53 @@ def _violations_sql(scope: Scope) -> str:
     return sql + (f" WHERE v.action_id IN ({inner})" if inner else "")
 
 
-def _copy_csv(conn, sql: str) -> bytes:
+def _copy_csv(cursor, sql: str) -> bytes:
     buf = io.BytesIO()
-    with conn.cursor() as cur:
-        raw = cur.cursor
-        with raw.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
-            for chunk in copy:
-                buf.write(chunk)
+    with cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as copy:
+        for chunk in copy:
+            buf.write(chunk)
     return buf.getvalue()
 
 
-def _sqlite_adbc_ok(conn) -> bool:
-    return not conn.is_in_memory_db() and not conn.in_atomic_block
+def _independent(conn) -> bool:
+    """Whether other connections see what this one sees (nothing uncommitted, not an in-memory database)."""
+    if conn.in_atomic_block:
+        return False
+    return conn.vendor == "postgresql" or (conn.vendor == "sqlite" and not conn.is_in_memory_db())
 
 
-def _read_sqlite(conn, sql: str, columns: list[str]) -> pl.DataFrame:
-    if _sqlite_adbc_ok(conn):
+def _fetch(conn, sql: str, columns: list[str], own_connection: bool) -> pl.DataFrame:
+    """Integer columns of a query as a frame: COPY on PostgreSQL, ADBC (Arrow) or chunks on SQLite."""
+    if conn.vendor == "postgresql":
+        if own_connection:
+            import psycopg
+
+            sd = conn.settings_dict
+            params = {k: v for k, v in {"dbname": sd["NAME"], "user": sd["USER"], "password": sd["PASSWORD"],
+                                        "host": sd["HOST"], "port": sd["PORT"]}.items() if v}
+            with psycopg.connect(**params) as pc, pc.cursor() as cur:
+                data = _copy_csv(cur, sql)
+        else:
+            with conn.cursor() as cur:
+                data = _copy_csv(cur.cursor, sql)
+        if not data:
+            return pl.DataFrame(schema={c: pl.Int64 for c in columns})
+        return pl.read_csv(data, has_header=False, new_columns=columns, schema_overrides={c: pl.Int64 for c in columns})
+    if own_connection:
         import adbc_driver_sqlite.dbapi as adbc
 
         with adbc.connect(str(conn.settings_dict["NAME"])) as ac, ac.cursor() as cur:
             cur.execute(sql)
             table = cur.fetch_arrow_table()
         df = pl.from_arrow(table)
-        return df.rename(dict(zip(df.columns, columns)))
+        return df.rename(dict(zip(df.columns, columns))).cast({c: pl.Int64 for c in columns})
     conn.ensure_connection()
     cur = conn.connection.cursor()
     cur.execute(sql)
     frames = []
     while rows := cur.fetchmany(200_000):
-        frames.append(pl.DataFrame(rows, schema=columns, orient="row"))
-    return pl.concat(frames) if frames else pl.DataFrame(schema=columns)
+        frames.append(pl.DataFrame(rows, schema={c: pl.Int64 for c in columns}, orient="row"))
+    return pl.concat(frames) if frames else pl.DataFrame(schema={c: pl.Int64 for c in columns})
 
 
 def _unpacked(df: pl.DataFrame) -> pl.DataFrame:
@@ -124,29 +145,51 @@ def _unpacked(df: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _masks(df: pl.DataFrame) -> pl.DataFrame:
+    if df.is_empty():
+        return pl.DataFrame(schema={"id": pl.Int64, "stored_mask": pl.Int64})
+    return df.group_by("id").agg(pl.col("bit").sum().alias("stored_mask"))
+
+
 def read_actions(scope: Scope = Scope(), conn=None) -> pl.DataFrame:
-    conn = conn or default_connection
-    sql = _actions_sql(conn.vendor, scope)
-    if conn.vendor == "postgresql":
-        df = pl.read_csv(_copy_csv(conn, sql), has_header=False, new_columns=_ACTION_COLUMNS,
-                         schema_overrides={c: pl.Int64 for c in _ACTION_COLUMNS})
-    else:
-        df = _read_sqlite(conn, sql, _ACTION_COLUMNS)
-    return _unpacked(df)
+    return read_actions_and_masks(scope, conn, stored=False)[0]
 
 
 def read_stored_masks(scope: Scope = Scope(), conn=None) -> pl.DataFrame:
     """(id, stored_mask): the violation codes stored with each denied action, as bits."""
     conn = conn or default_connection
-    sql = _violations_sql(scope)
-    if conn.vendor == "postgresql":
-        df = pl.read_csv(_copy_csv(conn, sql), has_header=False, new_columns=["id", "bit"],
-                         schema_overrides={"id": pl.Int64, "bit": pl.Int64})
-    else:
-        df = _read_sqlite(conn, sql, ["id", "bit"])
-    if df.is_empty():
-        return pl.DataFrame(schema={"id": pl.Int64, "stored_mask": pl.Int64})
-    return df.group_by(pl.col("id").cast(pl.Int64)).agg(pl.col("bit").cast(pl.Int64).sum().alias("stored_mask"))
+    return _masks(_fetch(conn, _violations_sql(scope), ["id", "bit"], _independent(conn)))
+
+
+def read_actions_and_masks(scope: Scope = Scope(), conn=None, *, stored: bool = True, parts: int = 2):
+    """The actions in scope and (optionally) their stored violation bits.
+
+    With nothing uncommitted on a file or server database, the actions are read in ``parts`` id ranges and
+    the stored violations beside them, each on its own connection in its own thread (the databases and
+    Polars do the work outside Python's lock); otherwise one after the other on Django's connection.
+    """
+    conn = conn or default_connection
+    independent = _independent(conn)
+    if not independent or parts <= 1:
+        actions = _unpacked(_fetch(conn, _actions_sql(conn.vendor, scope), _ACTION_COLUMNS, independent))
+        masks = read_stored_masks(scope, conn) if stored else None
+        return actions, masks
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT MIN(a.id), MAX(a.id) FROM operations_action a{scope.where()}")
+        lo, hi = cur.fetchone()
+    if lo is None:
+        return _unpacked(pl.DataFrame(schema={c: pl.Int64 for c in _ACTION_COLUMNS})), (
+            _masks(pl.DataFrame(schema={"id": pl.Int64, "bit": pl.Int64})) if stored else None)
+    step = (hi - lo) // parts + 1
+    sqls = [_actions_sql(conn.vendor, scope, f"a.id >= {lo + i * step} AND a.id < {lo + (i + 1) * step}")
+            for i in range(parts)]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(parts + 1) as pool:
+        masks_f = pool.submit(_fetch, conn, _violations_sql(scope), ["id", "bit"], True) if stored else None
+        frames = list(pool.map(lambda q: _fetch(conn, q, _ACTION_COLUMNS, True), sqls))
+        masks = _masks(masks_f.result()) if stored else None
+    return _unpacked(pl.concat(frames).sort("id")), masks
 
 
 def read_fact_tables(agreement_ids, officer_ids) -> FactTables:

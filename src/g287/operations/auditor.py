@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from g287.operations.audit_read import Scope, read_actions, read_fact_tables, read_stored_masks
+from g287.operations.audit_read import Scope, read_actions_and_masks, read_fact_tables
 from g287.operations.bulk import BIT, decide_all, per_agency_report
 
 
@@ -44,8 +44,7 @@ def audit_actions(scope: Scope = Scope(), *, compare_stored: bool = True) -> Aud
     from g287.registry.models import Agency
 
     t0 = time.perf_counter()
-    actions = read_actions(scope)
-    stored = read_stored_masks(scope) if compare_stored else None
+    actions, stored = read_actions_and_masks(scope, stored=compare_stored)
     t1 = time.perf_counter()
     tables = read_fact_tables(actions.get_column("agreement_id").unique().to_list(),
                               actions.get_column("officer_id").unique().to_list())
