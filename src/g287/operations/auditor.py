@@ -60,13 +60,12 @@ def audit_actions(scope: Scope = Scope(), *, compare_stored: bool = True) -> Aud
     ) if len(report) else report.with_columns(agency_key=pl.lit(""), agency_name=pl.lit(""))
     changed, changed_ids = 0, []
     if stored is not None:
-        cmp = (decided.join(actions.select("id", "allowed"), on="id", how="left")
-               .join(stored, on="id", how="left")
+        cmp = (decided.join(stored, on="id", how="left")
                .with_columns(pl.col("stored_mask").fill_null(0)))
         diff = cmp.filter((pl.col("stored_mask") != pl.col("mask")) | (pl.col("allowed") != (pl.col("mask") == 0)))
         changed = len(diff)
         changed_ids = diff.get_column("id").sort().head(20).to_list()
-        decided = cmp.drop("allowed")
+        decided = cmp
     by_code = {c: int(report.get_column(c).sum()) for c in BIT} if len(report) else {c: 0 for c in BIT}
     t4 = time.perf_counter()
     return AuditResult(

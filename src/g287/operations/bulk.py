@@ -187,14 +187,15 @@ def decide_all(actions: pl.DataFrame, tables: FactTables) -> pl.DataFrame:
     pair = (pl.col("officer_id") * (1 << 32) + pl.col("agreement_id")).alias("pair")
     pairs = actions.select("officer_id", "agreement_id").unique()
     tl = timelines(tables, pairs).select(pair, "d", "m5").sort("d")
+    extra = [c for c in ("allowed",) if c in actions.columns]  # the stored decision, carried along
     decided = (
         actions.lazy()
-        .select("id", "officer_id", "agreement_id", "d", pair,
+        .select("id", "officer_id", "agreement_id", "d", pair, *extra,
                 pl.col("agreement_id").replace_strict(tables.agreement_agency, return_dtype=pl.Int64).alias("agency_id"),
                 section4_mask(pl.col("agreement_id").replace_strict(rs_of, return_dtype=pl.Int64)).alias("m4"))
         .sort("d")
         .join_asof(tl.lazy(), on="d", by="pair", strategy="backward", check_sortedness=False)
-        .select("id", "agency_id", "agreement_id", "officer_id", (pl.col("m4") | pl.col("m5")).alias("mask"))
+        .select("id", "agency_id", "agreement_id", "officer_id", (pl.col("m4") | pl.col("m5")).alias("mask"), *extra)
         .collect()
     )
     return decided
