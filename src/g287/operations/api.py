@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from g287.operations import deadlines as dl
 from g287.operations.facts import FactsError
+from g287.operations.facts import load as load_facts
 from g287.operations.models import FUNCTION_CHOICES, Action, ActionReference, ChargeLevel, CriminalCharge, Location, Obligation
 from g287.operations.services import ActionInput, fulfil_reported, record_reported
 from g287.operations.visibility import visible_actions
@@ -115,23 +116,27 @@ class ActionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = ActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         d = dict(data.validated_data)
-        officer = Officer.objects.filter(pk=d.pop("officer")).first()
-        agreement = Agreement.objects.select_related("agency").filter(pk=d.pop("agreement")).first()
-        if officer is None:
-            raise exceptions.ValidationError({"officer": ["no such officer"]})
-        if agreement is None:
-            raise exceptions.ValidationError({"agreement": ["no such agreement"]})
+        officer_id, agreement_id = d.pop("officer"), d.pop("agreement")
+        try:
+            officer, agreement, facts = load_facts(officer_id, agreement_id)
+        except Officer.DoesNotExist:
+            raise exceptions.ValidationError({"officer": [f"no officer {officer_id}"]}) from None
+        except Agreement.DoesNotExist:
+            raise exceptions.ValidationError({"agreement": [f"no agreement {agreement_id}"]}) from None
+        except FactsError as exc:
+            raise exceptions.ValidationError({"agreement": [str(exc)]}) from None
         ref = d.pop("external_ref")
         try:
-            done = record_reported(request.user, officer, agreement, ActionInput(**d), ref)
+            done = record_reported(request.user, officer, agreement, ActionInput(**d), ref, facts=facts)
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from None
         except ValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
         except FactsError as exc:
             raise exceptions.ValidationError({"agreement": [str(exc)]}) from None
-        row = _scoped_actions(request.user).get(pk=done.action.pk)
-        return Response(ActionSerializer(row).data, status=status.HTTP_201_CREATED if done.created else status.HTTP_200_OK)
+        if done.created:  # the stored rows are at hand: no need to read them back
+            return Response(ActionSerializer(done.action).data, status=status.HTTP_201_CREATED)
+        return Response(ActionSerializer(_scoped_actions(request.user).get(pk=done.action.pk)).data)
 
 
 class ObligationViewSet(viewsets.ReadOnlyModelViewSet):

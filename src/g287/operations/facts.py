@@ -75,6 +75,12 @@ def facts_for(officer: Officer | int, agreement: Agreement | int) -> pf.Facts:
     """The facts for one officer acting under one agreement, as the database holds them now."""
     agreement_id = agreement.pk if isinstance(agreement, Agreement) else agreement
     officer_id = officer.pk if isinstance(officer, Officer) else officer
+    return load(officer_id, agreement_id)[2]
+
+
+def load(officer_id: int, agreement_id: int) -> tuple[Officer, Agreement, pf.Facts]:
+    """The officer and the agreement (with its agency) and their facts, read once: callers that must check
+    who may act on them (the API) use the same rows the decision is made on. Raises DoesNotExist."""
     ag = (Agreement.objects.select_related("agency")
           .prefetch_related(Prefetch("events", queryset=AgreementEvent.objects.filter(kind__in=NOTICE_KINDS)
                                      .order_by("date", "id"), to_attr="notices"))
@@ -84,5 +90,5 @@ def facts_for(officer: Officer | int, agreement: Agreement | int) -> pf.Facts:
                                       .prefetch_related(Prefetch("exams", queryset=ExamScore.objects.order_by("order")))),
                              Prefetch("authorizations", queryset=Authorization.objects.order_by("granted", "id")))
            .get(pk=officer_id))
-    return pf.Facts(agreement=agreement_facts(ag, ag.notices),
-                    officer=officer_facts(off, off.trainings.all(), off.authorizations.all()))
+    return off, ag, pf.Facts(agreement=agreement_facts(ag, ag.notices),
+                             officer=officer_facts(off, off.trainings.all(), off.authorizations.all()))

@@ -92,6 +92,39 @@ def _action_dict(a: Action, decision: pf.Decision) -> dict:
     }
 
 
+def _store(actor, officer: Officer, agreement: Agreement, action: ActionInput,
+           facts: pf.Facts) -> tuple[Action, pf.Decision]:
+    """Decide on ``facts`` and insert the action, its violations and obligations (inside the caller's
+    transaction; the caller writes the audit event). The inserted children are kept on the row, so a
+    caller can show them without reading them back."""
+    zone = localtime.zone_for(agreement.agency.state)
+    local_at, instant = localtime.split(action.at, zone)
+    decision = evaluate(facts, engine_action(action, local_at))
+    row = Action.objects.create(
+        officer=officer, agreement=agreement, function=action.function, at=instant,
+        local_date=local_at.date(), local_time=local_at.time(), location=action.location,
+        subject_ref=action.subject_ref, in_lea_custody=action.in_lea_custody,
+        criminal_charge=action.criminal_charge, charge_level=action.charge_level,
+        ice_designated=action.ice_designated, usc_claim=action.usc_claim,
+        warrant_signed_by_ice=action.warrant_signed_by_ice, reason_to_believe=action.reason_to_believe,
+        likely_to_escape=action.likely_to_escape, allowed=decision.allowed,
+        flagged_for_review=not decision.allowed, recorded=timezone.now(),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    violations = [ActionViolation(action=row, code=v.code, message=v.message, citation=v.citation)
+                  for v in decision.violations]
+    obligations = [Obligation(action=row, code=o.code, due=localtime.split(o.due, zone)[1],
+                              due_local=localtime.iso_local(o.due), message=o.message, citation=o.citation)
+                   for o in decision.obligations]
+    if violations:
+        ActionViolation.objects.bulk_create(violations)
+    if obligations:
+        Obligation.objects.bulk_create(obligations)
+    row._prefetched_objects_cache = {"violations": sorted(violations, key=lambda v: v.code),
+                                     "obligations": sorted(obligations, key=lambda o: o.due)}
+    return row, decision
+
+
 def record_action(actor, officer: Officer, agreement: Agreement, action: ActionInput | None = None,
                   **fields) -> tuple[Action, pf.Decision]:
     """Decide an action on the database's facts and store it with its decision and obligations.
@@ -102,28 +135,8 @@ def record_action(actor, officer: Officer, agreement: Agreement, action: ActionI
     if action is None:
         action = ActionInput(**fields)
     action.validate()
-    zone = localtime.zone_for(agreement.agency.state)
-    local_at, instant = localtime.split(action.at, zone)
     with transaction.atomic():
-        decision = evaluate(facts_for(officer, agreement), engine_action(action, local_at))
-        row = Action.objects.create(
-            officer=officer, agreement=agreement, function=action.function, at=instant,
-            local_date=local_at.date(), local_time=local_at.time(), location=action.location,
-            subject_ref=action.subject_ref, in_lea_custody=action.in_lea_custody,
-            criminal_charge=action.criminal_charge, charge_level=action.charge_level,
-            ice_designated=action.ice_designated, usc_claim=action.usc_claim,
-            warrant_signed_by_ice=action.warrant_signed_by_ice, reason_to_believe=action.reason_to_believe,
-            likely_to_escape=action.likely_to_escape, allowed=decision.allowed,
-            flagged_for_review=not decision.allowed, recorded=timezone.now(),
-            recorded_by=actor if getattr(actor, "pk", None) else None,
-        )
-        ActionViolation.objects.bulk_create(
-            ActionViolation(action=row, code=v.code, message=v.message, citation=v.citation)
-            for v in decision.violations)
-        Obligation.objects.bulk_create(
-            Obligation(action=row, code=o.code, due=localtime.split(o.due, zone)[1],
-                       due_local=localtime.iso_local(o.due), message=o.message, citation=o.citation)
-            for o in decision.obligations)
+        row, decision = _store(actor, officer, agreement, action, facts_for(officer, agreement))
         record(actor, "operations.record_action", "operations.action", row.pk, None, _action_dict(row, decision))
     return row, decision
 
@@ -229,46 +242,57 @@ def _same_facts(row: Action, officer: Officer, agreement: Agreement, a: ActionIn
 
 
 def record_reported(actor, officer: Officer, agreement: Agreement, action: ActionInput,
-                    external_ref: str = "") -> Recorded:
+                    external_ref: str = "", facts: pf.Facts | None = None) -> Recorded:
     """Record an action reported through the form, the API or an upload.
 
-    Checks that ``actor`` may record it, records it through ``record_action`` (decision, violations,
-    obligations, audit), keeps the reporter's ``external_ref`` (unique per agency: the same reference
-    with the same facts returns the stored action and writes nothing; with other facts it is refused),
-    and queues the action for a supervisor when it needs one (every denied action does) — one transaction.
+    Checks that ``actor`` may record it, decides and stores it exactly as ``record_action`` does (decision,
+    violations, obligations), keeps the reporter's ``external_ref`` (unique per agency: the same reference
+    with the same facts returns the stored action and writes nothing; with other facts it is refused), and
+    queues the action for a supervisor when oversight's rule says it needs one (every denied action does) —
+    one transaction and one audit event. ``facts`` may be passed when the caller has just read them
+    (``facts.load``) for the same officer and agreement.
     """
     from django.db import IntegrityError
 
     from g287.operations.models import ActionReference
-    from g287.oversight.services.reviews import enqueue_for_review
+    from g287.oversight.models import ReviewItem
+    from g287.oversight.services.reviews import review_reason
 
     check_recorder(actor, officer, agreement)
     action.validate()
     external_ref = (external_ref or "").strip()
     if len(external_ref) > 64:
         raise ValidationError({"external_ref": "external_ref is at most 64 characters"})
-    with transaction.atomic():
-        if external_ref:
-            known = (ActionReference.objects.select_related("action")
-                     .filter(agency_id=agreement.agency_id, external_ref=external_ref).first())
-            if known is not None:
-                diff = _same_facts(known.action, officer, agreement, action)
-                if diff:
-                    raise ValidationError({"external_ref": (
-                        f"external_ref {external_ref!r} already names action {known.action_id}, recorded with "
-                        f"other facts ({', '.join(diff)}); use a new reference for a new action")})
-                return Recorded(known.action, False)
-        row, _decision = record_action(actor, officer, agreement, action)
-        if external_ref:
-            try:
-                with transaction.atomic():
-                    ActionReference.objects.create(agency_id=agreement.agency_id, external_ref=external_ref,
-                                                   action=row)
-            except IntegrityError:
-                raise ValidationError({"external_ref": f"external_ref {external_ref!r} was recorded at the same "
-                                                       "moment by another request; send it again"}) from None
-        row.agreement = agreement  # enqueue reads the agreement's model and agency
-        enqueue_for_review(row, actor if getattr(actor, "pk", None) else None)
+    try:
+        with transaction.atomic():
+            if external_ref:
+                known = (ActionReference.objects.select_related("action")
+                         .filter(agency_id=agreement.agency_id, external_ref=external_ref).first())
+                if known is not None:
+                    diff = _same_facts(known.action, officer, agreement, action)
+                    if diff:
+                        raise ValidationError({"external_ref": (
+                            f"external_ref {external_ref!r} already names action {known.action_id}, recorded with "
+                            f"other facts ({', '.join(diff)}); use a new reference for a new action")})
+                    return Recorded(known.action, False)
+            row, decision = _store(actor, officer, agreement, action, facts or facts_for(officer, agreement))
+            if external_ref:
+                row.reference = ActionReference.objects.create(agency_id=agreement.agency_id,
+                                                               external_ref=external_ref, action=row)
+            # Oversight decides which actions a supervisor reviews; the item is written here so that
+            # recording and queueing are one write with one audit event.
+            reason = review_reason(row)
+            if reason is not None:
+                row.review = ReviewItem.objects.create(action=row, agency_id=agreement.agency_id, reason=reason,
+                                                       queued=row.recorded)
+            audit = _action_dict(row, decision)
+            audit.update(external_ref=external_ref, review=reason)
+            record(actor, "operations.record_action", "operations.action", row.pk, None, audit)
+    except IntegrityError:
+        if not external_ref:
+            raise
+        raise ValidationError({"external_ref": f"external_ref {external_ref!r} was recorded at the same moment "
+                                               "by another request; send it again"}) from None
     return Recorded(row, True)
 
 

@@ -1,0 +1,28 @@
+"""The API benchmark's smoke run (10 s of recording through gunicorn on PostgreSQL)."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_api_bench_quick_run_records_without_errors():
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        pytest.skip("the API benchmark runs on PostgreSQL: set DATABASE_URL to a PostgreSQL server")
+    bench_url = url.rsplit("/", 1)[0] + "/g287_api_bench_test"
+    r = subprocess.run([sys.executable, str(ROOT / "bench" / "api_bench.py"), "--quick", "--agencies", "10",
+                        "--officers", "5"], cwd=ROOT, capture_output=True, text=True, timeout=600,
+                       env={**os.environ, "API_BENCH_DATABASE_URL": bench_url})
+    assert r.returncode == 0, r.stderr[-3000:] + r.stdout[-3000:]
+    out = json.loads(r.stdout)
+    rec = out["record_actions"]
+    assert rec["errors"] == 0 and rec["requests"] > 0 and out["ping_ceiling"]["requests"] > 0
+    assert out["stored"]["match"] and out["stored"]["decisions_mismatched"] == 0
+    assert rec["status_codes"] == {"201": rec["requests"]}
