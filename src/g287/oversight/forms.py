@@ -58,7 +58,7 @@ class PublicComplaintForm(UswdsForm):
     occurred_on = forms.DateField(widget=DateInput(), label=_("When did it happen?"))
     occurred_place = forms.CharField(max_length=200, label=_("Where did it happen?"),
                                      help_text=_("For example: the county jail, or a street and town."))
-    contact = forms.CharField(max_length=200, required=False, label=_("How can we reach you? (optional)"),
+    contact = forms.CharField(max_length=200, required=False, label=_("How can we reach you?"),
                               help_text=_("A phone number or email address, only if you want a follow-up."))
 
     def __init__(self, *args, **kwargs):
@@ -85,7 +85,7 @@ class StaffComplaintForm(UswdsForm):
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), label=_("What happened"))
     occurred_on = forms.DateField(widget=DateInput(), required=False, label=_("When it happened"))
     occurred_place = forms.CharField(max_length=200, required=False, label=_("Where it happened"))
-    contact = forms.CharField(max_length=200, required=False, label=_("Complainant's contact (optional)"))
+    contact = forms.CharField(max_length=200, required=False, label=_("Complainant's contact"))
 
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,7 +153,7 @@ class SanctionForm(UswdsForm):
     officer_reference = forms.CharField(max_length=64, required=False,
                                         label=_("Officer's badge or reference (to suspend or revoke)"))
     start = forms.DateField(widget=DateInput(), label=_("Starting (officers) or notice date (agreements)"))
-    length_days = forms.IntegerField(min_value=1, required=False, label=_("Length of a suspension in days (optional)"))
+    length_days = forms.IntegerField(min_value=1, required=False, label=_("Length of a suspension in days"))
     exigent = forms.BooleanField(required=False, label=_("Exigent circumstances (WSO templates only)"))
     details = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label=_("Details"))
 
@@ -164,4 +164,4 @@ class SanctionForm(UswdsForm):
 
 class AcceptForm(UswdsForm):
     start = forms.DateField(widget=DateInput(), label=_("Starting (officers) or notice date (agreements)"))
-    length_days = forms.IntegerField(min_value=1, required=False, label=_("Length of a suspension in days (optional)"))
+    length_days = forms.IntegerField(min_value=1, required=False, label=_("Length of a suspension in days"))
