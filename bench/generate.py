@@ -9,13 +9,17 @@ seed and sizes it produces the same rows.
 - Officers with realistic histories: most pass the basic course first time, some need the remedial exam,
   a few fail twice; JEM officers take refreshers with some lapses; some authorizations are revoked; some
   agreements are suspended (lifted or not, exigent or not) or terminated by either party.
+- History (``since``, off by default): a share of the real agencies also get SYNTHETIC earlier agreements, from
+  ``since`` up to half a year before their first real one: the legacy 2016 JEM template (fixed term) before
+  2019, then the 2019/2020 JEM or 2019 WSO template ended by the agency's termination notice. Their officers,
+  trainings, actions, and whatever a benchmark adds from the signing dates on, then reach back to ``since``.
 - Actions: mostly what the model delegates, done properly, with a share of mistakes (wrong place, no
   charge, unsigned warrant, acting before the authorization or after a lapse ...). Each is decided by the
   engine on the same facts ``operations.facts.facts_for`` would gather, and stored with its decision,
   violations and obligations in bulk (``executemany`` on SQLite, ``COPY`` on PostgreSQL).
 
-Usage: ``python bench/generate.py --actions 1000000`` (uses DATABASE_URL / G287_VAR_DIR like ``g287``),
-or ``from bench.generate import generate``.
+Usage: ``python bench/generate.py --actions 1000000 [--since 2016-11-01 --until 2026-10-31]`` (uses
+DATABASE_URL / G287_VAR_DIR like ``g287``), or ``from bench.generate import generate``.
 """
 
 from __future__ import annotations
@@ -44,6 +48,9 @@ class Sizes:
     officers: int = 2000
     actions: int = 10_000
     seed: int = 287
+    since: date | None = None  # earlier synthetic agreements of real agencies from this day (None: none)
+    until: date = END  # the last day of generated activity
+    history_share: float = 0.3  # the share of real agencies given an earlier history
 
 
 @dataclass
@@ -59,6 +66,7 @@ class Generated:
     violations: int = 0
     obligations: int = 0
     seconds: dict = field(default_factory=dict)
+    history: dict = field(default_factory=dict)  # only with ``since``
 
 
 def _rand_date(rng: random.Random, start: date, end: date) -> date:
@@ -76,7 +84,7 @@ def _exams(rng: random.Random) -> list[int]:
     return [rng.randint(40, 69), rng.randint(40, 69)]  # failed twice: disqualified
 
 
-def _agreements(rng: random.Random, n: int, actor):
+def _agreements(rng: random.Random, n: int, actor, end: date = END):
     """Real agreements when the registry has usable ones, else synthetic agencies and agreements."""
     from g287.registry.models import Agency, Agreement
 
@@ -103,12 +111,65 @@ def _agreements(rng: random.Random, n: int, actor):
                 expires = signed + timedelta(days=3 * 365) if model == "JEM" else None
             else:
                 start = {"2019": date(2019, 1, 1), "2020": date(2020, 1, 1), "2025": date(2025, 1, 20)}[template]
-                signed = _rand_date(rng, start, min(END - timedelta(days=120), start + timedelta(days=500)))
+                signed = _rand_date(rng, start, min(end - timedelta(days=120), start + timedelta(days=500)))
                 expires = None
             out.append(Agreement(key=f"{SYNTHETIC}{ag.key}-{model}-{template}-{len(out)}", agency=ag, model=model,
                                  template_version=template, template_inferred=False, signed=signed, expires=expires))
     Agreement.objects.bulk_create(out)
     return list(Agreement.objects.select_related("agency").filter(key__startswith=SYNTHETIC).order_by("key"))
+
+
+HISTORY = "synthetic-history-"
+HISTORY_NOTE = "SYNTHETIC: an earlier agreement made up for benchmarks; ICE never listed it"
+
+
+def _history(rng: random.Random, agreements, since: date, share: float):
+    """Earlier SYNTHETIC agreements for a share of the real agreements' agencies, from ``since`` to half a year
+    before their first real agreement. Returns (agreements, termination notices, {agreement id: last day})."""
+    from g287.policy.rules import RULESETS
+    from g287.registry.models import Agreement, AgreementEvent
+
+    first: dict[int, date] = {}
+    agency = {}
+    for a in agreements:
+        first[a.agency_id] = min(first.get(a.agency_id, a.signed), a.signed)
+        agency[a.agency_id] = a.agency
+    made, ends = [], {}
+    for ag_id in sorted(first):
+        if rng.random() >= share:
+            continue
+        latest = first[ag_id] - timedelta(days=180)
+        if latest - since < timedelta(days=365):
+            continue
+        # The first agency chosen starts on ``since`` itself, so the span is exactly the one asked for.
+        day = since if not made else _rand_date(rng, since, latest - timedelta(days=365))
+        while latest - day >= timedelta(days=90):
+            if day < date(2019, 1, 1):  # the legacy template: a fixed term of three years
+                model, template = "JEM", "2016"
+                stop = min(day + timedelta(days=3 * 365), latest)
+                expires = stop
+            else:
+                model, template = rng.choice([("JEM", "2019" if day.year == 2019 else "2020"), ("WSO", "2019")])
+                stop, expires = latest, None
+            key = f"{HISTORY}{agency[ag_id].key}-{model}-{template}-{day.isoformat()}"
+            made.append(Agreement(key=key, agency_id=ag_id, model=model, template_version=template,
+                                  template_inferred=False, template_reason=HISTORY_NOTE, signed=day, expires=expires))
+            ends[key] = (stop, expires is None)
+            day = stop + timedelta(days=rng.randint(1, 60))
+    Agreement.objects.bulk_create(made)
+    made = list(Agreement.objects.select_related("agency").filter(key__startswith=HISTORY).order_by("key"))
+    notices, until = [], {}
+    for a in made:
+        stop, by_notice = ends[a.key]
+        if by_notice:  # the agency ended it when its first real agreement came near
+            rs = RULESETS[(a.model, a.template_version)]
+            notice = stop - timedelta(days=rs.notice_days[("termination", "LEA")])
+            notices.append(AgreementEvent(agreement=a, kind="termination", date=max(notice, a.signed), by="LEA",
+                                          note="SYNTHETIC"))
+            until[a.pk] = rs.effective("termination", "LEA", max(notice, a.signed))
+        else:
+            until[a.pk] = a.expires
+    return made, notices, until
 
 
 def _delegated_functions():
@@ -134,9 +195,18 @@ def generate(sizes: Sizes | None = None, *, actor=None, progress=None) -> Genera
     rng = random.Random(sizes.seed)
     out = Generated()
     say = progress or (lambda *_: None)
+    end = sizes.until  # the module's END unless asked otherwise
     t0 = time.perf_counter()
     with transaction.atomic():
-        agreements = _agreements(rng, sizes.agencies, actor)
+        agreements = _agreements(rng, sizes.agencies, actor, end)
+        history, history_notices, until = [], [], {}
+        if sizes.since is not None:
+            if any(a.key.startswith(SYNTHETIC) for a in agreements):
+                raise ValueError("an earlier history is made for real agencies only; the registry has none")
+            # A separate random stream: everything else is drawn exactly as without a history.
+            history, history_notices, until = _history(random.Random(sizes.seed * 1000 + 16), agreements,
+                                                       sizes.since, sizes.history_share)
+            agreements = agreements + history
         by_agency = defaultdict(list)
         for a in agreements:
             by_agency[a.agency_id].append(a)
@@ -146,20 +216,27 @@ def generate(sizes: Sizes | None = None, *, actor=None, progress=None) -> Genera
         # Suspension and termination notices.
         events = []
         for a in agreements:
-            if a.template_version in ("2009", "2013", "2016"):
+            if a.template_version in ("2009", "2013", "2016") or a.pk in until:
                 continue
             r = rng.random()
             if r < 0.10:
-                notice = _rand_date(rng, a.signed + timedelta(days=60), END)
+                notice = _rand_date(rng, a.signed + timedelta(days=60), end)
                 lifted = notice + timedelta(days=rng.randint(10, 120)) if rng.random() < 0.6 else None
                 events.append(AgreementEvent(agreement=a, kind="suspension", date=notice, by=rng.choice(["ICE", "ICE", "LEA"]),
                                              exigent=rng.random() < 0.3, lifted=lifted, note="SYNTHETIC"))
             elif r < 0.15:
-                notice = _rand_date(rng, a.signed + timedelta(days=90), END)
+                notice = _rand_date(rng, a.signed + timedelta(days=90), end)
                 events.append(AgreementEvent(agreement=a, kind="termination", date=notice, by=rng.choice(["ICE", "LEA"]),
                                              exigent=rng.random() < 0.2, note="SYNTHETIC"))
+        events += history_notices
         AgreementEvent.objects.bulk_create(events)
         out.notices = len(events)
+        if sizes.since is not None:
+            out.history = {"since": sizes.since.isoformat(), "until": end.isoformat(),
+                           "agencies": len({a.agency_id for a in history}), "agreements": len(history),
+                           "templates": {f"{m} {t}": sum(1 for a in history if (a.model, a.template_version) == (m, t))
+                                         for m, t in sorted({(a.model, a.template_version) for a in history})},
+                           "first_signed": min(a.signed for a in history).isoformat() if history else None}
 
         # Officers, trainings and exams, authorizations.
         officers = []
@@ -179,24 +256,24 @@ def generate(sizes: Sizes | None = None, *, actor=None, progress=None) -> Genera
             for a in mine:
                 completed = _rand_date(rng, a.signed - timedelta(days=30), a.signed + timedelta(days=120))
                 if rng.random() < 0.03:
-                    completed = _rand_date(rng, a.signed, END)  # trained late: acted before certification
+                    completed = _rand_date(rng, a.signed, end)  # trained late: acted before certification
                 my_trainings.append((Training(officer=o, course="basic", model=a.model, completed=completed), _exams(rng)))
                 if a.model == "JEM":
                     c = completed
                     while True:
                         c = c + timedelta(days=rng.randint(600, 760))  # some refreshers come after the two years
-                        if c > END or rng.random() < 0.15:
+                        if c > end or rng.random() < 0.15:
                             break
                         my_trainings.append((Training(officer=o, course="refresher", model="JEM", completed=c), [rng.randint(75, 100)]))
                 granted = completed + timedelta(days=rng.randint(1, 30))
                 revoked = reason = None
                 if rng.random() < 0.05:
-                    revoked = _rand_date(rng, granted, END)
+                    revoked = _rand_date(rng, granted, end)
                     reason = rng.choice(["SYNTHETIC: misconduct", "SYNTHETIC: training incomplete", "SYNTHETIC: complaint sustained"])
                 my_auths.append(Authorization(officer=o, agreement=a, granted=granted, revoked=revoked,
                                               revocation_reason=reason or ""))
                 if rng.random() < 0.04:  # re-authorized after a suspension revoked the first grant
-                    my_auths.append(Authorization(officer=o, agreement=a, granted=_rand_date(rng, granted, END)))
+                    my_auths.append(Authorization(officer=o, agreement=a, granted=_rand_date(rng, granted, end)))
             if rng.random() < 0.01:  # granted under another agency's agreement: never valid
                 other = rng.choice(agreements)
                 my_auths.append(Authorization(officer=o, agreement=other, granted=other.signed + timedelta(days=10)))
@@ -250,7 +327,10 @@ def generate(sizes: Sizes | None = None, *, actor=None, progress=None) -> Genera
             ag = ag_by_id[ag_id]
             # Most actions come after the grant; a few before it, or before the signing.
             first = granted if granted is not None and rng.random() < 0.95 else ag.signed - timedelta(days=20)
-            d = _rand_date(rng, first, END if ag.expires is None else min(END, ag.expires + timedelta(days=60)))
+            last = end if ag.expires is None else min(end, ag.expires + timedelta(days=60))
+            if ag_id in until:
+                last = min(last, until[ag_id] + timedelta(days=60))
+            d = _rand_date(rng, first, last)
             at = datetime.combine(d, dtime(rng.randrange(24), rng.randrange(60)))
             fns = delegated[(ag.model, ag.template_version)]
             fn = rng.choice(fns) if rng.random() < 0.95 else rng.choice(FUNCTIONS)
@@ -302,7 +382,7 @@ def generate(sizes: Sizes | None = None, *, actor=None, progress=None) -> Genera
         out.actions, out.violations, out.obligations = len(rows), len(viol_rows), len(ob_rows)
         record(actor, "bench.generate_synthetic", "operations.action", f"{base_id}-{base_id + len(rows) - 1}", None,
                {"synthetic": True, "seed": sizes.seed, "agencies": out.agencies, "agreements": out.agreements,
-                "officers": out.officers, "actions": out.actions})
+                "officers": out.officers, "actions": out.actions, **({"history": out.history} if out.history else {})})
     out.seconds["total"] = round(time.perf_counter() - t0, 2)
     return out
 
@@ -357,14 +437,21 @@ def main(argv=None) -> None:
     p.add_argument("--officers", type=int, default=2000)
     p.add_argument("--actions", type=int, default=10_000)
     p.add_argument("--seed", type=int, default=287)
+    p.add_argument("--since", type=date.fromisoformat, default=None,
+                   help="give a share of the real agencies SYNTHETIC earlier agreements from this day (YYYY-MM-DD)")
+    p.add_argument("--until", type=date.fromisoformat, default=END, help="the last day of generated activity")
+    p.add_argument("--history-share", type=float, default=0.3, help="the share of real agencies given a history")
     args = p.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "g287.settings")
     import django
 
     django.setup()
-    result = generate(Sizes(args.agencies, args.officers, args.actions, args.seed),
-                      progress=lambda m: print(m, file=sys.stderr))
-    print(json.dumps(result.__dict__, indent=2))
+    result = generate(Sizes(args.agencies, args.officers, args.actions, args.seed, args.since, args.until,
+                            args.history_share), progress=lambda m: print(m, file=sys.stderr))
+    data = dict(result.__dict__)
+    if not data["history"]:
+        data.pop("history")  # the output without a history is as it always was
+    print(json.dumps(data, indent=2))
 
 
 if __name__ == "__main__":

@@ -29,3 +29,13 @@ def sign_in(client, user):
 def signed_in(client):
     """``signed_in(user)`` signs the user in on ``client`` (second factor passed for staff roles)."""
     return lambda user: sign_in(client, user)
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache(monkeypatch):
+    """Public pages are kept per data version (g287.web.cache); test data written straight to the database
+    leaves no trace in that version, so every test starts with an empty cache and reads the version afresh."""
+    from django.core.cache import cache
+
+    monkeypatch.setattr("g287.reports.services.VERSION_TTL", 0)
+    cache.clear()

@@ -144,6 +144,7 @@ class Publication(models.Model):
 
     class Meta:
         ordering = ["published", "edition", "captured", "id"]
+        indexes = [models.Index(fields=["kind", "published"], name="registry_pub_kind_published")]
 
     def __str__(self) -> str:
         return self.file_name
@@ -197,6 +198,9 @@ class Observation(models.Model):
     class Meta:
         ordering = ["publication", "row"]
         constraints = [models.UniqueConstraint(fields=["publication", "row"], name="registry_observation_row")]
+        # The status of an agreement as of a day asks "listed on this publication?" and "listed on a
+        # participating list by then?" per agreement: both answered from this index alone.
+        indexes = [models.Index(fields=["agreement", "publication"], name="registry_obs_agreement_pub")]
 
     def __str__(self) -> str:
         return f"{self.publication} row {self.row}"

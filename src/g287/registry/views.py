@@ -10,6 +10,7 @@ from datetime import date
 
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from g287.registry.filters import (
     annotate_status,
 )
 from g287.registry.models import Agency, Agreement, AgreementEvent, Publication
+from g287.web.cache import public_context, public_page
 
 PAGE_SIZE = 50
 
@@ -101,14 +103,18 @@ class TimelineEntry:
     lifted: date | None = None
 
 
-def _next_participating(after: Publication) -> Publication | None:
-    return (Publication.objects.filter(kind=Publication.Kind.PARTICIPATING, published__gt=after.published)
-            .order_by("published", "edition", "captured", "id").first())
-
-
 def _timeline(agreements) -> list[TimelineEntry]:
     """The history of these agreements, oldest first: their events, and their first and last listing by ICE
     where no event already says so."""
+    participating: list[Publication] | None = None  # read once, only when an agreement left the list
+
+    def next_participating(after: Publication) -> Publication | None:
+        nonlocal participating
+        if participating is None:
+            participating = list(Publication.objects.filter(kind=Publication.Kind.PARTICIPATING)
+                                 .order_by("published", "edition", "captured", "id"))
+        return next((p for p in participating if p.published > after.published), None)
+
     entries: list[TimelineEntry] = []
     kinds: dict[int, set[str]] = {a.pk: set() for a in agreements}
     by_pk = {a.pk: a for a in agreements}
@@ -126,7 +132,7 @@ def _timeline(agreements) -> list[TimelineEntry]:
                                          label=_label(AgreementEvent.Kind.LISTED), agreement=a, publication=first))
         if (last and getattr(a, "status_on", None) in (Status.REMOVED, Status.SUPERSEDED)
                 and AgreementEvent.Kind.REMOVED not in kinds[a.pk]):
-            gone = _next_participating(last)
+            gone = next_participating(last)
             if gone:
                 note = (_("Replaced by a later agreement.") if a.superseded_by_id else "")
                 entries.append(TimelineEntry(date=gone.published, kind=AgreementEvent.Kind.REMOVED,
@@ -136,6 +142,7 @@ def _timeline(agreements) -> list[TimelineEntry]:
     return entries
 
 
+@public_page
 def agency_detail(request, pk: int):
     agency = get_object_or_404(Agency.objects.select_related("field_office"), pk=pk)
     today = timezone.localdate()
@@ -147,6 +154,7 @@ def agency_detail(request, pk: int):
         "agreements": agreements,
         "timeline": _timeline(agreements),
         "today": today,
+        **public_context(request),
     })
 
 
@@ -169,18 +177,23 @@ def agreement_list(request):
     })
 
 
+@public_page
 def agreement_detail(request, pk: int):
     today = timezone.localdate()
-    agreement = get_object_or_404(
-        annotate_status(Agreement.objects.select_related("agency", "first_listed", "last_listed", "superseded_by"),
-                        today), pk=pk)
-    others = annotate_status(agreement.agency.agreements.exclude(pk=agreement.pk), today).order_by("signed")
+    # The agreement and its agency's other agreements, with their status, in one query.
+    every = list(annotate_status(Agreement.objects.filter(agency__agreements__pk=pk)
+                                 .select_related("agency", "first_listed", "last_listed", "superseded_by"), today)
+                 .order_by("signed", "id"))
+    agreement = next((a for a in every if a.pk == pk), None)
+    if agreement is None:
+        raise Http404(_("No agreement with this number."))
     return render(request, "registry/agreement_detail.html", {
         "agreement": agreement,
         "agency": agreement.agency,
         "events": _timeline([agreement]),
-        "others": list(others),
+        "others": [a for a in every if a.pk != pk],
         "today": today,
+        **public_context(request),
     })
 
 

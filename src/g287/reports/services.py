@@ -55,15 +55,17 @@ _version_memo: tuple[float, str] = (0.0, "")
 
 def data_version() -> str:
     """Changes whenever anything the figures depend on is written: every service write appends an audit
-    event, and every import adds a publication. One round trip, at most once per VERSION_TTL per process."""
+    event, every import adds a publication, and every change made in the admin adds an admin log entry. One
+    round trip, at most once per VERSION_TTL per process."""
     global _version_memo
     now = time.monotonic()
     if VERSION_TTL > 0 and now - _version_memo[0] < VERSION_TTL:
         return _version_memo[1]
     with connection.cursor() as cur:
-        cur.execute("SELECT (SELECT MAX(seq) FROM audit_auditevent), (SELECT MAX(id) FROM registry_publication)")
-        seq, pub = cur.fetchone()
-    version = f"{seq or 0}.{pub or 0}"
+        cur.execute("SELECT (SELECT MAX(seq) FROM audit_auditevent), (SELECT MAX(id) FROM registry_publication), "
+                    "(SELECT MAX(id) FROM django_admin_log)")
+        seq, pub, admin = cur.fetchone()
+    version = f"{seq or 0}.{pub or 0}.{admin or 0}"
     _version_memo = (now, version)
     return version
 

@@ -1,21 +1,15 @@
 """The public portal: no login, aggregates only, English and Spanish.
 
-The figures are computed once per data version (``services.cached``) and the page bodies are kept as
-template fragments keyed by the same version and the reader's language, so a page costs a cache read.
-Every value handed to a template is a callable: the template calls it only when its fragment is not
-cached yet.
+The figures are computed once per data version (``services.cached``) and whole pages are kept for readers
+who are not signed in (``g287.web.cache.public_page``), so a page costs a cache read. Every value handed to a
+template is a callable: the template calls it only when the page is rendered.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from functools import wraps
-
-from django.core.cache import cache
-from django.http import Http404, HttpResponse
-from django.middleware.csrf import get_token
-from django.utils.translation import get_language
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from g287.registry.choices import AgreementModel
 from g287.reports import charts, services
 from g287.reports.measures import MEASURES
+from g287.web.cache import TOKEN_MARK, public_context, public_page  # noqa: F401  (TOKEN_MARK: the placeholder)
 
 MODEL_LABELS = {
     "JEM": gettext_lazy("Jail Enforcement Model"),
@@ -52,34 +47,6 @@ LEVEL_LABELS = {
 }
 
 
-# Rendered into cached pages in place of the reader's CSRF token, and replaced by it on every request.
-TOKEN_MARK = "g287-csrf-token-placeholder-0f3b"
-
-
-def public_page(view):
-    """Keep a reader's page whole in the cache, per data version, language and address, for readers who are not
-    signed in (a signed-in reader's page names them). The page frame's CSRF token is the only per-reader part:
-    the page is rendered with a placeholder, which each response replaces with the reader's own token."""
-
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if request.method != "GET" or request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        key = f"reports:page:{services.data_version()}:{get_language()}:{request.get_full_path()}"
-        cached = cache.get(key)
-        if cached is None:
-            request.g287_token_mark = True
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200:
-                return response
-            cached = (response.content.decode(response.charset), response["Content-Type"])
-            cache.set(key, cached, services.CACHE_SECONDS)
-        html, content_type = cached
-        return HttpResponse(html.replace(TOKEN_MARK, get_token(request)), content_type=content_type)
-
-    return wrapped
-
-
 def _day(request, name: str = "as_of") -> date:
     raw = request.GET.get(name, "").strip()
     if not raw:
@@ -91,10 +58,8 @@ def _day(request, name: str = "as_of") -> date:
 
 
 def _common(request, as_of: date) -> dict:
-    ctx = {"as_of": as_of, "version": services.data_version(), "portal_nav": _nav(request)}
-    if getattr(request, "g287_token_mark", False):
-        ctx["csrf_token"] = TOKEN_MARK  # the view's context wins over the context processor's token
-    return ctx
+    return {"as_of": as_of, "version": services.data_version(), "portal_nav": _nav(request),
+            **public_context(request)}
 
 
 def _nav(request) -> list[tuple[str, str, bool]]:
