@@ -4,7 +4,9 @@ The rule, by role (rules.md section 1):
 - program office: every agency;
 - field office: agencies in the states of its field office's area of responsibility;
 - supervisor, inspector: agencies they are assigned to on the day asked;
-- LEA coordinator, officer: their own agency (officers further limited to their own actions by the caller);
+- LEA coordinator: their own agency;
+- officer: no agency's records as a whole (program applications, costs, inspections); their own actions only,
+  which ``operations.visibility`` gives them by officer, not by agency;
 - oversight reader and the public: no agency's operational data (aggregates only).
 """
 
@@ -44,7 +46,7 @@ def visible_agencies(user, as_of: date | None = None) -> QuerySet:
             Q(assignments__user=user, assignments__kind=kind, assignments__start__lte=day)
             & (Q(assignments__end__isnull=True) | Q(assignments__end__gt=day))
         ).distinct()
-    if user.role in (Role.LEA_COORDINATOR, Role.OFFICER) and user.agency_id:
+    if user.role == Role.LEA_COORDINATOR and user.agency_id:
         return Agency.objects.filter(pk=user.agency_id)
     return Agency.objects.none()
 

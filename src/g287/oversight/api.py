@@ -128,14 +128,14 @@ class ReviewItemViewSet(_Scoped):
 
     @extend_schema(request=None, responses=ReviewItemSerializer, tags=["oversight"])
     @action(detail=True, methods=["post"])
-    def sign(self, request, pk=None):
+    def sign(self, request, pk=None, format=None):  # format: the router's .json suffix routes
         item = self.get_object()
         out = _service(lambda: s.sign_review(request.user, item))
         return out if isinstance(out, Response) else Response(ReviewItemSerializer(out).data)
 
     @extend_schema(request=ReturnSerializer, responses=ReviewItemSerializer, tags=["oversight"])
     @action(detail=True, methods=["post"], url_path="return")
-    def return_(self, request, pk=None):
+    def return_(self, request, pk=None, format=None):
         item = self.get_object()
         out = _service(lambda: s.return_review(request.user, item, str(request.data.get("reason", ""))))
         return out if isinstance(out, Response) else Response(ReviewItemSerializer(out).data)

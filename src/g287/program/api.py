@@ -4,6 +4,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -70,7 +71,9 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(summary="Target and new agreements signed in one fiscal year")
     @action(detail=True)
-    def progress(self, request, fiscal_year=None):
+    def progress(self, request, fiscal_year=None, format=None):  # format: the router's .json suffix routes
+        if not (fiscal_year or "").isdigit() or not 2002 <= int(fiscal_year) <= 2100:  # the target form's range
+            raise NotFound(f"no fiscal year {fiscal_year!r}: a year from 2002 to 2100")
         fy = int(fiscal_year)
         today = timezone.localdate()
         agreements = scope(Agreement.objects.all(), request.user)
@@ -97,7 +100,9 @@ class AppropriationViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(summary="Cost per agreement in force in one fiscal year")
     @action(detail=False, url_path=r"cost/(?P<fy>\d{4})")
-    def cost(self, request, fy=None):
+    def cost(self, request, fy=None, format=None):
+        if not 2002 <= int(fy) <= 2100:  # a fiscal year the program can have (year 0000 has no bounds)
+            raise NotFound(f"no fiscal year {fy!r}: a year from 2002 to 2100")
         c = services.cost_per_agreement(int(fy))
         return Response({k: (str(v) if v is not None and not isinstance(v, int) else v) for k, v in c.items()})
 
