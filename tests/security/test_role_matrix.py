@@ -95,6 +95,7 @@ class E:
     body: Callable | None = None  # (world, side) -> POST data
     as_json: bool = False
     label: str = ""
+    shows: tuple = ()  # roles whose page must show A's records (the program office's B's as well)
 
 
 AB = ("A", "B")
@@ -173,35 +174,35 @@ TABLE: dict[str, E | list[E]] = {
     "complaints:received": E(PUBLIC),
     # Operations: actions and deadlines. Lists are scoped (checked for other agencies' rows); officers see their
     # own actions only; oversight readers see no operational records.
-    "operations:action-list": E(SIGNED_IN),
+    "operations:action-list": E(SIGNED_IN, shows=OPS),
     "operations:action-new": E(roles(LEA, OFF), post=scoped(LEA, OFF), writes=True, sides=AB, body=_form_action),
     "operations:upload": E(roles(LEA, OFF), post=roles(LEA, OFF)),
     "operations:flagged": E(roles(*VIEW)),
     "operations:action-detail": E(scoped(*OPS), sides=AB2, params=pk(_action)),
-    "operations:deadlines": E(roles(*OPS)),
+    "operations:deadlines": E(roles(*OPS), shows=OPS),
     "operations:fulfil": [
         E(POST_ONLY, post=scoped(PO, FO, SUP, LEA, OFF), writes=True, sides=AB, label="action obligation",
           params=lambda w, s: {"kind": "action", "pk": w.side(s).obligations[0].pk}),
         E(POST_ONLY, post=scoped(PO, FO, SUP, LEA), writes=True, sides=AB, label="complaint obligation",
           params=lambda w, s: {"kind": "complaint", "pk": w.side(s).complaint_obligation.pk}),
     ],
-    "operations-api:deadlines": E(SIGNED_IN),
-    "operations-api:action-list": E(SIGNED_IN, post=scoped(LEA, OFF), writes=True, sides=AB, body=_api_action,
+    "operations-api:deadlines": E(SIGNED_IN, shows=OPS),
+    "operations-api:action-list": E(SIGNED_IN, shows=OPS, post=scoped(LEA, OFF), writes=True, sides=AB, body=_api_action,
                                     as_json=True),
     "operations-api:action-detail": E(scoped(*OPS), sides=AB2, params=pk(_action)),
-    "operations-api:obligation-list": E(SIGNED_IN),
+    "operations-api:obligation-list": E(SIGNED_IN, shows=OPS),
     "operations-api:obligation-detail": E(scoped(*OPS), sides=AB2, params=pk(_obligation)),
     "operations-api:obligation-fulfil": E(POST_ONLY, post=scoped(PO, FO, SUP, LEA, OFF), writes=True, sides=AB,
                                           params=lambda w, s: {"pk": w.side(s).obligations[1].pk}),
     # Oversight: ICE staff and LEA coordinators, scoped; supervisors sign; inspectors and the program office find.
     "oversight:dashboard": E(roles(*VIEW)),
-    "oversight:review-queue": E(roles(*VIEW)),
+    "oversight:review-queue": E(roles(*VIEW), shows=VIEW),
     "oversight:review-sign": E(POST_ONLY, post=scoped(SUP), writes=True, sides=AB,
                                params=lambda w, s: {"pk": w.side(s).reviews[0].pk}),
     "oversight:review-return": E(POST_ONLY, post=scoped(SUP), writes=True, sides=AB,
                                  params=lambda w, s: {"pk": w.side(s).reviews[1].pk},
                                  body=lambda w, s: {"reason": "The I-247A is not signed."}),
-    "oversight:inspection-list": E(roles(*VIEW)),
+    "oversight:inspection-list": E(roles(*VIEW), shows=VIEW),
     "oversight:inspection-new": E(roles(PO, FO, SUP, INS), post=scoped(PO, FO, SUP, INS), writes=True, sides=AB,
                                   body=lambda w, s: {"agency": w.side(s).agency.pk, "kind": "annual_meeting",
                                                      "held": "2025-06-15", "summary": "MATRIX meeting"}),
@@ -216,7 +217,7 @@ TABLE: dict[str, E | list[E]] = {
     "oversight:corrective-close": E(POST_ONLY, post=scoped(LEA, INS, PO, FO), writes=True, sides=AB,
                                     params=lambda w, s: {"pk": w.side(s).corrective.pk},
                                     body=lambda w, s: {"closed": _day(), "note": "MATRIX closed"}),
-    "oversight:complaint-list": E(roles(*VIEW)),
+    "oversight:complaint-list": E(roles(*VIEW), shows=VIEW),
     "oversight:complaint-new": E(roles(LEA, PO, FO, SUP), post=scoped(LEA, PO, FO, SUP), writes=True, sides=AB,
                                  body=lambda w, s: {"agency": w.side(s).agency.pk, "received": "2025-05-20T09:00",
                                                     "source": "phone", "about": "department",
@@ -225,7 +226,7 @@ TABLE: dict[str, E | list[E]] = {
     "oversight:complaint-step": E(POST_ONLY, post=scoped(LEA, PO, FO, SUP), writes=True, sides=AB,
                                   params=lambda w, s: {"pk": w.side(s).complaints[0].pk, "step": "notify"},
                                   body=lambda w, s: {"at": "2025-05-11T12:00"}),
-    "oversight:sanction-list": E(roles(*VIEW)),
+    "oversight:sanction-list": E(roles(*VIEW), shows=VIEW),
     "oversight:sanction-detail": E(scoped(*VIEW), post=scoped(PO, FO), writes=True, sides=AB,
                                    params=lambda w, s: {"pk": w.side(s).sanction.pk},
                                    body=lambda w, s: {"decision": "decline", "reason": "MATRIX not warranted"}),
@@ -235,25 +236,25 @@ TABLE: dict[str, E | list[E]] = {
                                                        "agreement": w.side(s).agreement.pk, "start": _day(),
                                                        "length_days": "30", "details": "MATRIX suspension"}),
     "oversight-api:api-root": E(SIGNED_IN),
-    "oversight-api:due": E(roles(*VIEW)),
-    "oversight-api:review-list": E(roles(*VIEW)),
+    "oversight-api:due": E(roles(*VIEW), shows=VIEW),
+    "oversight-api:review-list": E(roles(*VIEW), shows=VIEW),
     "oversight-api:review-detail": E(scoped(*VIEW), sides=AB, params=lambda w, s: {"pk": w.side(s).reviews[0].pk}),
     "oversight-api:review-sign": E(POST_ONLY, post=scoped(SUP), writes=True, sides=AB,
                                    params=lambda w, s: {"pk": w.side(s).reviews[2].pk}),
     "oversight-api:review-return-": E(POST_ONLY, post=scoped(SUP), writes=True, sides=AB, as_json=True,
                                       params=lambda w, s: {"pk": w.side(s).reviews[3].pk},
                                       body=lambda w, s: {"reason": "The warrant is not signed."}),
-    "oversight-api:inspection-list": E(roles(*VIEW)),
+    "oversight-api:inspection-list": E(roles(*VIEW), shows=VIEW),
     "oversight-api:inspection-detail": E(scoped(*VIEW), sides=AB,
                                          params=lambda w, s: {"pk": w.side(s).inspection.pk}),
-    "oversight-api:complaint-list": E(roles(*VIEW)),
+    "oversight-api:complaint-list": E(roles(*VIEW), shows=VIEW),
     "oversight-api:complaint-detail": E(scoped(*VIEW), sides=AB,
                                         params=lambda w, s: {"pk": w.side(s).complaints[0].pk}),
-    "oversight-api:sanction-list": E(roles(*VIEW)),
+    "oversight-api:sanction-list": E(roles(*VIEW), shows=VIEW),
     "oversight-api:sanction-detail": E(scoped(*VIEW), sides=AB, params=lambda w, s: {"pk": w.side(s).sanction.pk}),
     # Program management: agency rows scoped (applications, costs); program-wide figures for every signed-in user.
     "program:index": E(SIGNED_IN),
-    "program:application-list": E(SIGNED_IN),
+    "program:application-list": E(SIGNED_IN, shows=VIEW),
     "program:application-new": E(roles(PO, FO), post=scoped(PO, FO), writes=True, sides=AB,
                                  body=lambda w, s: {"agency": w.side(s).agency.pk, "model": "JEM",
                                                     "received": "2025-05-01", **DECLARED}),
@@ -279,7 +280,7 @@ TABLE: dict[str, E | list[E]] = {
     "program:capacity": E(SIGNED_IN),
     "program:funding": E(SIGNED_IN),
     "program:api-root": E(SIGNED_IN),
-    "program:api-application-list": E(SIGNED_IN),
+    "program:api-application-list": E(SIGNED_IN, shows=VIEW),
     "program:api-application-detail": E(scoped(*VIEW), sides=AB,
                                         params=lambda w, s: {"pk": w.side(s).applications["deny"].pk}),
     "program:api-target-list": E(SIGNED_IN),
@@ -290,11 +291,11 @@ TABLE: dict[str, E | list[E]] = {
     "program:api-appropriation-cost": E(SIGNED_IN, params=lambda w, s: {"fy": "2025"}),
     "program:api-training-class-list": E(SIGNED_IN),
     "program:api-training-class-detail": E(SIGNED_IN, params=lambda w, s: {"pk": w.training_class.pk}),
-    "program:api-agency-cost-list": E(SIGNED_IN),
+    "program:api-agency-cost-list": E(SIGNED_IN, shows=VIEW),
     "program:api-agency-cost-detail": E(scoped(*VIEW), sides=AB, params=lambda w, s: {"pk": w.side(s).agency_cost.pk}),
-    "program:api-scaap-list": E(SIGNED_IN),
+    "program:api-scaap-list": E(SIGNED_IN, shows=VIEW),
     "program:api-scaap-detail": E(scoped(*VIEW), sides=AB, params=lambda w, s: {"pk": w.side(s).scaap.pk}),
-    "program:api-it-installation-list": E(SIGNED_IN),
+    "program:api-it-installation-list": E(SIGNED_IN, shows=VIEW),
     "program:api-it-installation-detail": E(scoped(*VIEW), sides=AB,
                                             params=lambda w, s: {"pk": w.side(s).it_installation.pk}),
 }
@@ -396,16 +397,38 @@ def forbidden_marks(principal: str) -> list[str]:
     return [MARK["B"]]
 
 
-def _json_agencies(data, found: set) -> set:
+def record_ids(w, sides) -> dict[str, set[int]]:
+    """The ids a JSON answer names records by (its keys ``agency``, ``agreement``, ``officer``, ``action``)."""
+    out: dict[str, set[int]] = {"agency": set(), "agreement": set(), "officer": set(), "action": set()}
+    for side in sides:
+        if side == "A2":
+            out["officer"].add(w.a.officer2.pk)
+            out["action"].add(w.a.other_action.pk)
+            continue
+        s = w.side(side)
+        out["agency"].add(s.agency.pk)
+        out["agreement"].add(s.agreement.pk)
+        out["officer"] |= {s.officer.pk, s.officer2.pk}
+        out["action"] |= {a.pk for a in (*s.actions, s.other_action)}
+    return out
+
+
+def forbidden_sides(principal: str) -> tuple:
+    return {PO: (), OVS: ("A", "B"), OFF: ("B", "A2")}.get(principal, ("B",))
+
+
+def json_names(data, ids: dict[str, set[int]], found: list) -> list:
+    """Every ``key: id`` pair of ``data`` that names one of ``ids``."""
     if isinstance(data, dict):
         for k, v in data.items():
-            if k == "agency" and isinstance(v, int):
-                found.add(v)
+            if k in ids and isinstance(v, int) and not isinstance(v, bool):
+                if v in ids[k]:
+                    found.append(f"{k}={v}")
             else:
-                _json_agencies(v, found)
+                json_names(v, ids, found)
     elif isinstance(data, list):
         for v in data:
-            _json_agencies(v, found)
+            json_names(v, ids, found)
     return found
 
 
@@ -439,6 +462,7 @@ class Matrix:
         self.tables = _tables()
         self.failures: list[str] = []
         self.requests = 0
+        self.lists_checked = 0
         self.sign_in()
 
     def sign_in(self):
@@ -466,10 +490,21 @@ class Matrix:
                 at = body.index(mark)
                 self.fail(where, f"shows {mark!r} records outside its scope: …{body[max(0, at - 80):at + 40]!r}…")
         if resp.get("Content-Type", "").startswith("application/json"):
-            allowed = {self.w.a.agency.pk} if self.principal not in (OVS,) else set()
-            leaked = _json_agencies(json.loads(body), set()) - allowed
-            if leaked:
-                self.fail(where, f"JSON names agencies outside its scope: {sorted(leaked)}")
+            named = json_names(json.loads(body), record_ids(self.w, forbidden_sides(self.principal)), [])
+            if named:
+                self.fail(where, f"JSON names records outside its scope: {sorted(set(named))}")
+
+    def check_shows(self, where: str, resp, e: E):
+        """A list must not pass by showing nothing: readers whose scope holds A see A's records (the program
+        office B's as well)."""
+        if self.principal not in e.shows or resp.status_code != 200:
+            return
+        self.lists_checked += 1
+        body = resp.content.decode(resp.charset or "utf-8", "replace")
+        for side in ("A", "B") if self.principal == PO else ("A",):
+            if MARK[side] not in body and not (resp.get("Content-Type", "").startswith("application/json") and
+                                               json_names(json.loads(body), record_ids(self.w, (side,)), [])):
+                self.fail(where, f"the list shows none of {side}'s records, which this reader may see")
 
     def run(self, p: Pattern, e: E, side):
         kwargs = dict(e.params(self.w, side)) if e.params else {}
@@ -516,6 +551,7 @@ class Matrix:
                 self.fail(where, f"{status}: an allowed write stored nothing")
             if method == "GET":
                 self.check_leak(where, resp, rule)
+                self.check_shows(where, resp, e)
         else:
             if changed:
                 diff = [t for t, x, y in zip(self.tables, before, after) if x != y]
@@ -538,6 +574,7 @@ def test_role_matrix(client, world, principal):
             for side in e.sides:
                 m.run(p, e, side)
     assert m.requests > 150
+    assert principal in (ANON, OVS) or m.lists_checked >= 5, m.lists_checked
     assert not m.failures, f"{len(m.failures)} access matrix failures:\n" + "\n".join(m.failures)
 
 
@@ -625,3 +662,14 @@ def test_the_matrix_finds_a_write_allowed_to_the_wrong_role(client, world, monke
     for side in ("A", "B"):
         m.run(p, entries(p.name)[0], side)
     assert len(m.failures) == 1 and "record A" in m.failures[0] and "changed" in m.failures[0], m.failures
+
+
+def test_the_matrix_finds_a_list_that_shows_nothing(client, world, monkeypatch):
+    """A list that hides everything would pass the leak checks; the matrix asks it to show the reader's own."""
+    import g287.oversight.views as views
+
+    monkeypatch.setattr(views, "scope", lambda qs, user, *a, **k: qs.none())
+    m = Matrix(client, world, LEA)
+    p = next(p for p in url_patterns() if p.name == "oversight:complaint-list")
+    m.run(p, entries(p.name)[0], None)
+    assert len(m.failures) == 1 and "shows none of A's records" in m.failures[0], m.failures
