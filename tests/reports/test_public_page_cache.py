@@ -52,10 +52,26 @@ def test_an_audited_write_shows_at_once(client):
     assert "Termination notice" in client.get(url).content.decode()
 
 
-def test_an_admin_change_changes_the_data_version(client, signed_in, django_user_model):
-    from g287.reports.services import data_version
+def test_agency_pages_outlive_writes_elsewhere_and_portal_pages_do_not(client, django_assert_max_num_queries):
+    from g287.audit.services import record
 
     reg = build_registry()
+    agency = reverse("registry:agency-detail", args=[reg.colbert.pk])
+    client.get(agency)
+    client.get("/portal/trends/")
+    record(None, "operations.record_action", "operations.action", 1, None, {"synthetic": True})
+    with django_assert_max_num_queries(1):  # the registry's version: the page is still the one kept
+        assert client.get(agency).status_code == 200
+    with django_assert_max_num_queries(50) as rendered:
+        client.get("/portal/trends/")
+    assert len(rendered) > 1  # the portal's figures depend on every write: rendered again
+
+
+def test_an_admin_change_changes_the_data_version(client, signed_in, django_user_model):
+    from g287.reports.services import data_version, registry_version
+
+    reg = build_registry()
+    before_registry = registry_version()
     signed_in(django_user_model.objects.create_superuser("root", "root@example.org", "a-long-enough-password-1"))
     admin_client = client
     before = data_version()
@@ -69,7 +85,7 @@ def test_an_admin_change_changes_the_data_version(client, signed_in, django_user
     data = {k: v for k, v in data.items() if v is not False}
     r = admin_client.post(url, data)
     assert r.status_code == 302, r.content.decode()[:2000]
-    assert data_version() != before
+    assert data_version() != before and registry_version() != before_registry
     html = Client().get(reverse("registry:agency-detail", args=[reg.quiet.pk])).content.decode()
     assert "Quietville Police Dept." in html
 

@@ -25,6 +25,7 @@ from g287.registry.filters import (
     annotate_status,
 )
 from g287.registry.models import Agency, Agreement, AgreementEvent, Publication
+from g287.reports.services import registry_version
 from g287.web.cache import public_context, public_page
 
 PAGE_SIZE = 50
@@ -142,7 +143,7 @@ def _timeline(agreements) -> list[TimelineEntry]:
     return entries
 
 
-@public_page
+@public_page(version=registry_version)
 def agency_detail(request, pk: int):
     agency = get_object_or_404(Agency.objects.select_related("field_office"), pk=pk)
     today = timezone.localdate()
@@ -177,7 +178,7 @@ def agreement_list(request):
     })
 
 
-@public_page
+@public_page(version=registry_version)
 def agreement_detail(request, pk: int):
     today = timezone.localdate()
     # The agreement and its agency's other agreements, with their status, in one query.

@@ -70,6 +70,28 @@ def data_version() -> str:
     return version
 
 
+_registry_memo: tuple[float, str] = (0.0, "")
+
+
+def registry_version() -> str:
+    """Changes whenever anything the registry's pages show is written: an import (a publication, the roster), a
+    notice or any other registry service write (audit actions ``registry.…``), a change in the admin. Recording
+    actions and oversight records leave it alone, so an agency's page stays kept while they come in. One round
+    trip, at most once per VERSION_TTL per process."""
+    global _registry_memo
+    now = time.monotonic()
+    if VERSION_TTL > 0 and now - _registry_memo[0] < VERSION_TTL:
+        return _registry_memo[1]
+    with connection.cursor() as cur:
+        # A range on the indexed action column rather than LIKE, which SQLite would not answer from the index.
+        cur.execute("SELECT (SELECT MAX(seq) FROM audit_auditevent WHERE action >= 'registry.' AND action < 'registry/'), "
+                    "(SELECT MAX(id) FROM registry_publication), (SELECT MAX(id) FROM django_admin_log)")
+        seq, pub, admin = cur.fetchone()
+    version = f"r{seq or 0}.{pub or 0}.{admin or 0}"
+    _registry_memo = (now, version)
+    return version
+
+
 def cached(name: str, compute, *parts):
     """``compute()`` once per data version (and the given key parts), kept in Django's cache."""
     key = "reports:" + ":".join(str(p) for p in (data_version(), name, *parts))

@@ -1,9 +1,9 @@
 """Whole public pages kept in the cache for readers who are not signed in.
 
-A page is kept per data version (``g287.reports.services.data_version``: it changes with every audited write,
-every ICE publication imported and every admin change), per day (statuses are derived as of today), per language
-and per address. A signed-in reader's page names them, and a page with a message to show is the reader's own:
-both are always rendered. The page frame's CSRF token is the only per-reader part of a public page: the page is
+A page is kept per version of the data it shows (``g287.reports.services.data_version`` changes with every
+audited write, every ICE publication imported and every admin change; ``registry_version`` only with those that
+touch the registry), per day (statuses are derived as of today), per language and per address. A signed-in
+reader's page names them, and a page with a message to show is the reader's own: both are always rendered. The page frame's CSRF token is the only per-reader part of a public page: the page is
 rendered with a placeholder, which each response replaces with the reader's own token.
 """
 
@@ -33,22 +33,25 @@ def _has_messages(request) -> bool:
     return storage is not None and len(storage) > 0  # len() reads the messages without using them up
 
 
-def page_key(request) -> str:
-    from g287.reports.services import data_version  # the figures' version is the pages' version
-
-    return (f"public:page:{data_version()}:{timezone.localdate().isoformat()}:{get_language()}:"
+def page_key(request, version=None) -> str:
+    if version is None:
+        from g287.reports.services import data_version as version  # the figures' version is the pages' version
+    return (f"public:page:{version()}:{timezone.localdate().isoformat()}:{get_language()}:"
             f"{request.get_full_path()}")
 
 
-def public_page(view):
+def public_page(view=None, *, version=None):
     """Decorate a view whose page is the same for every reader who is not signed in. The view puts
-    ``public_context(request)`` into its template context."""
+    ``public_context(request)`` into its template context. ``version()`` names the state of the data the page
+    shows (``g287.reports.services.data_version`` unless given): a write that moves it retires the page."""
+    if view is None:
+        return lambda v: public_page(v, version=version)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if request.method != "GET" or request.user.is_authenticated or _has_messages(request):
             return view(request, *args, **kwargs)
-        key = page_key(request)
+        key = page_key(request, version)
         cached = cache.get(key)
         if cached is None:
             request.g287_token_mark = True
