@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import signal
 import socket
 import subprocess
@@ -28,7 +29,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone as dt_timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -175,8 +176,117 @@ def _load(sessions, seconds: float, make_request) -> dict:
             "first_errors": all_errors[:5]}
 
 
-def _check_stored(expected_created: int, sample: int = 300) -> dict:
-    """Count the stored actions and re-decide a sample with the engine on the same facts."""
+# The load client in C (Debian's wrk): one thread and one connection per client, each with its own signed-in
+# session, so the clients take little of the CPU the server shares with them. Requests are built in LuaJIT.
+_WRK_SCRIPT = r"""
+local json_escape = function(s) return (s:gsub('[%c"\\]', function(c) return string.format("\\u%04x", c:byte()) end)) end
+local clients = {CLIENTS}
+local functions = {FUNCTIONS}
+local mode = "{MODE}"
+local base = {BASE_EPOCH}
+local counter = 0
+local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+  thread:set("index", #threads)
+end
+
+function init(args)
+  me = clients[index]
+  codes = {}
+  first_error = ""
+  n = 0
+  math.randomseed(index * 7919)
+  headers = {["Cookie"] = "sessionid=" .. me.session .. "; csrftoken=" .. me.csrf, ["X-CSRFToken"] = me.csrf,
+             ["Referer"] = me.referer, ["Content-Type"] = "application/json", ["Accept"] = "application/json"}
+end
+
+function request()
+  n = n + 1
+  if mode == "ping" then return wrk.format("GET", "/api/ping/", headers, nil) end
+  local i = index - 1
+  local charge = ({"pending", "convicted", "none"})[math.random(3)]
+  local level = ({"felony", "misdemeanor", "infraction", ""})[math.random(4)]
+  local body = string.format(
+    '{"officer": %d, "agreement": %d, "function": "%s", "at": "%s", "location": "%s", "subject_ref": "SYN-%d-%d", ' ..
+    '"criminal_charge": "%s", "charge_level": "%s", "ice_designated": %s, "usc_claim": %s, "in_lea_custody": %s, ' ..
+    '"external_ref": "bench-%d-%d"}',
+    me.officers[math.random(#me.officers)], me.agreement, functions[math.random(#functions)],
+    os.date("!%Y-%m-%dT%H:%M", base + ((n * 7 + i) % 288000) * 60),
+    math.random() < 0.15 and "field" or "lea_facility", i, n, charge, level,
+    tostring(math.random() < 0.6), tostring(math.random() < 0.03), tostring(math.random() < 0.93), i, n)
+  return wrk.format("POST", "/api/actions/", headers, body)
+end
+
+function response(status, headers, body)
+  codes[status] = (codes[status] or 0) + 1
+  if status >= 300 and first_error == "" then first_error = "HTTP " .. status .. ": " .. json_escape(body:sub(1, 200)) end
+end
+
+function done(summary, latency, requests)
+  local all = {}
+  local errors = {}
+  for _, t in ipairs(threads) do
+    for k, v in pairs(t:get("codes")) do all[k] = (all[k] or 0) + v end
+    local e = t:get("first_error")
+    if e ~= "" then table.insert(errors, '"' .. e .. '"') end
+  end
+  local parts = {}
+  for k, v in pairs(all) do table.insert(parts, string.format('"%d": %d', k, v)) end
+  local e = summary.errors
+  io.write(string.format(
+    'WRK-RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, ' ..
+    '"codes": {%s}, "socket_errors": %d, "timeouts": %d, "first_errors": [%s]}\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    latency.max, table.concat(parts, ", "), e.connect + e.read + e.write, e.timeout,
+    table.concat(errors, ", ")))
+end
+"""
+
+
+def _lua_value(v) -> str:
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k} = {_lua_value(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (list, tuple)):
+        return "{" + ", ".join(_lua_value(x) for x in v) + "}"
+    if isinstance(v, str):
+        return json.dumps(v)  # a JSON string of ASCII is a valid Lua string
+    return str(v)
+
+
+def _wrk_load(base: str, clients: list[dict], seconds: float, mode: str) -> dict:
+    """Run wrk for ``seconds`` with one thread and connection per client; the same figures as ``_load``."""
+    script = (_WRK_SCRIPT.replace("{CLIENTS}", _lua_value(clients)).replace("{FUNCTIONS}", _lua_value(FUNCTIONS))
+              .replace("{MODE}", mode).replace("{BASE_EPOCH}", str(int(datetime(2025, 6, 2, 6, 0, tzinfo=dt_timezone.utc)
+                                                                         .timestamp()))))
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        n = len(clients)
+        r = subprocess.run(["wrk", "-t", str(n), "-c", str(n), "-d", f"{seconds:g}s", "--timeout", "30s",
+                            "-s", f.name, base], capture_output=True, text=True, timeout=seconds + 120)
+    finally:
+        os.unlink(f.name)
+    line = next((x for x in r.stdout.splitlines() if x.startswith("WRK-RESULT ")), None)
+    if r.returncode or line is None:
+        raise SystemExit(f"wrk failed ({r.returncode}): {r.stderr[-2000:]}{r.stdout[-2000:]}")
+    w = json.loads(line[len("WRK-RESULT "):])
+    elapsed = w["duration_us"] / 1e6
+    codes = {str(k): v for k, v in sorted(w["codes"].items(), key=lambda kv: int(kv[0]))}
+    bad = sum(v for k, v in codes.items() if int(k) >= 300) + w["socket_errors"] + w["timeouts"]
+    return {"requests": w["requests"], "seconds": round(elapsed, 2), "per_second": round(w["requests"] / elapsed, 1),
+            "p50_ms": round(w["p50_us"] / 1000, 2), "p95_ms": round(w["p95_us"] / 1000, 2),
+            "p99_ms": round(w["p99_us"] / 1000, 2), "max_ms": round(w["max_us"] / 1000, 2),
+            "status_codes": codes, "errors": bad, "socket_errors": w["socket_errors"], "timeouts": w["timeouts"],
+            "first_errors": w["first_errors"][:5]}
+
+
+def _check_stored(expected_created: int, in_flight: int, sample: int = 300) -> dict:
+    """Count the stored actions and re-decide a sample with the engine on the same facts.
+
+    wrk stops at the deadline without waiting for the requests it has sent: up to one per client may be
+    stored without its answer being counted (``in_flight``); never fewer stored than answered."""
     from g287.operations.models import Action
     from g287.operations.services import redecide
 
@@ -189,9 +299,21 @@ def _check_stored(expected_created: int, sample: int = 300) -> dict:
         d = redecide(a)
         if d.allowed != a.allowed or set(d.codes) != {v.code for v in a.violations.all()}:
             mismatched += 1
-    return {"stored_actions": stored, "created_responses": expected_created, "match": stored == expected_created,
+    return {"stored_actions": stored, "created_responses": expected_created,
+            "match": expected_created <= stored <= expected_created + in_flight,
             "decisions_rechecked": len(picked), "decisions_mismatched": mismatched,
-            "denied_share": round(Action.objects.filter(allowed=False).count() / stored, 3) if stored else None}
+            "denied_share": round(Action.objects.filter(allowed=False).count() / stored, 3) if stored else None,
+            **_check_chain()}
+
+
+def _check_chain() -> dict:
+    """The audit chain after concurrent appends: whole, and one event per stored action."""
+    from g287.audit.models import AuditEvent
+    from g287.audit.services import verify
+
+    result = verify()
+    return {"audit_chain_ok": result.ok, "audit_chain_reason": result.reason,
+            "audit_events_of_actions": AuditEvent.objects.filter(action="operations.record_action").count()}
 
 
 def main(argv=None) -> int:
@@ -201,6 +323,8 @@ def main(argv=None) -> int:
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 × cores + 1)")
     p.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1: sync workers)")
+    p.add_argument("--client", choices=["auto", "wrk", "python"], default="auto",
+                   help="load client: wrk (C, little CPU) or python (httpx in threads); auto: wrk when installed")
     p.add_argument("--agencies", type=int, default=40)
     p.add_argument("--officers", type=int, default=10, help="officers per agency")
     p.add_argument("--quick", action="store_true", help="a 10 s smoke run (3 s of ping)")
@@ -216,6 +340,7 @@ def main(argv=None) -> int:
     env = _env(url, var_dir)
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "G287_VAR_DIR", "G287_LOG_LEVEL")})
 
+    load_before = [round(x, 2) for x in os.getloadavg()]  # other work on the machine skews every figure
     t0 = time.perf_counter()
     _recreate(url)
     r = subprocess.run([str(BIN / "g287"), "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env,
@@ -235,12 +360,20 @@ def main(argv=None) -> int:
            "--log-level", "warning", "--backlog", "256"]
     if args.threads > 1:
         cmd += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "python")
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True)
     try:
         _wait_up(base, server)
         sessions = [_session(base, seeded[i % len(seeded)]["username"]) for i in range(args.clients)]
-        ping = _load(sessions, args.ping_seconds, lambda i, n, rng: ("GET", "/api/ping/", None))
+        if client == "wrk":
+            clients = [{"session": c.cookies["sessionid"], "csrf": c.cookies["csrftoken"], "referer": base + "/",
+                        "agreement": seeded[i % len(seeded)]["agreement"],
+                        "officers": seeded[i % len(seeded)]["officers"]} for i, c in enumerate(sessions)]
+            ping = _wrk_load(base, clients, args.ping_seconds, "ping")
+            rec = _wrk_load(base, clients, args.duration, "record")
+        else:
+            ping = _load(sessions, args.ping_seconds, lambda i, n, rng: ("GET", "/api/ping/", None))
         start = datetime(2025, 6, 2, 6, 0)
 
         def record(i, n, rng):
@@ -255,7 +388,8 @@ def main(argv=None) -> int:
                 "ice_designated": rng.random() < 0.6, "usc_claim": rng.random() < 0.03,
                 "in_lea_custody": rng.random() < 0.93, "external_ref": f"bench-{i}-{n}"})
 
-        rec = _load(sessions, args.duration, record)
+        if client != "wrk":
+            rec = _load(sessions, args.duration, record)
         for c in sessions:
             c.close()
     finally:
@@ -265,15 +399,18 @@ def main(argv=None) -> int:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
     connections.close_all()
-    stored = _check_stored(rec["status_codes"].get("201", 0))
+    stored = _check_stored(rec["status_codes"].get("201", 0), args.clients if client == "wrk" else 0)
     ok = (rec["p95_ms"] is not None and rec["p95_ms"] < 30 and rec["per_second"] >= 500 and rec["errors"] == 0
-          and stored["match"] and stored["decisions_mismatched"] == 0)
+          and stored["match"] and stored["decisions_mismatched"] == 0 and stored["audit_chain_ok"])
     out = {
         "benchmark": "api_record_actions",
         "database": "postgresql",
         "server": f"gunicorn, {workers} {'gthread' if args.threads > 1 else 'sync'} workers"
                   f"{f' × {args.threads} threads' if args.threads > 1 else ''}, 127.0.0.1",
         "cpu_count": os.cpu_count(),
+        "client": "wrk (one thread and connection per client)" if client == "wrk" else "httpx in threads",
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "clients": args.clients,
         "duration_s": args.duration,
         "prepare_s": round(prepare_s, 1),
@@ -286,7 +423,9 @@ def main(argv=None) -> int:
         "meets_targets": ok and args.duration >= 120,
     }
     print(json.dumps(out, indent=2))
-    return 0 if rec["errors"] == 0 and stored["match"] and stored["decisions_mismatched"] == 0 else 1
+    healthy = (rec["errors"] == 0 and stored["match"] and stored["decisions_mismatched"] == 0
+               and stored["audit_chain_ok"] and stored["audit_events_of_actions"] == stored["stored_actions"])
+    return 0 if healthy else 1
 
 
 if __name__ == "__main__":

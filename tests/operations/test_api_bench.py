@@ -16,7 +16,7 @@ def test_api_bench_quick_run_records_without_errors():
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         pytest.skip("the API benchmark runs on PostgreSQL: set DATABASE_URL to a PostgreSQL server")
-    bench_url = url.rsplit("/", 1)[0] + "/g287_api_bench_test"
+    bench_url = f"{url.rsplit('?', 1)[0]}_api_bench"  # beside the caller's own database, never a shared one
     r = subprocess.run([sys.executable, str(ROOT / "bench" / "api_bench.py"), "--quick", "--agencies", "10",
                         "--officers", "5"], cwd=ROOT, capture_output=True, text=True, timeout=600,
                        env={**os.environ, "API_BENCH_DATABASE_URL": bench_url})
@@ -26,3 +26,4 @@ def test_api_bench_quick_run_records_without_errors():
     assert rec["errors"] == 0 and rec["requests"] > 0 and out["ping_ceiling"]["requests"] > 0
     assert out["stored"]["match"] and out["stored"]["decisions_mismatched"] == 0
     assert rec["status_codes"] == {"201": rec["requests"]}
+    assert out["stored"]["audit_chain_ok"] and out["stored"]["audit_events_of_actions"] == out["stored"]["stored_actions"]

@@ -263,18 +263,10 @@ def record_reported(actor, officer: Officer, agreement: Agreement, action: Actio
     external_ref = (external_ref or "").strip()
     if len(external_ref) > 64:
         raise ValidationError({"external_ref": "external_ref is at most 64 characters"})
+    # A reference is new almost always: store first and let the unique index find a repeat, which then
+    # rolls back and is answered from the stored action (one query less per recorded action).
     try:
         with transaction.atomic():
-            if external_ref:
-                known = (ActionReference.objects.select_related("action")
-                         .filter(agency_id=agreement.agency_id, external_ref=external_ref).first())
-                if known is not None:
-                    diff = _same_facts(known.action, officer, agreement, action)
-                    if diff:
-                        raise ValidationError({"external_ref": (
-                            f"external_ref {external_ref!r} already names action {known.action_id}, recorded with "
-                            f"other facts ({', '.join(diff)}); use a new reference for a new action")})
-                    return Recorded(known.action, False)
             row, decision = _store(actor, officer, agreement, action, facts or facts_for(officer, agreement))
             if external_ref:
                 row.reference = ActionReference.objects.create(agency_id=agreement.agency_id,
@@ -287,12 +279,21 @@ def record_reported(actor, officer: Officer, agreement: Agreement, action: Actio
                                                        queued=row.recorded)
             audit = _action_dict(row, decision)
             audit.update(external_ref=external_ref, review=reason)
+            # Last, so that the audit chain's lock is held only until the commit that follows.
             record(actor, "operations.record_action", "operations.action", row.pk, None, audit)
     except IntegrityError:
         if not external_ref:
             raise
-        raise ValidationError({"external_ref": f"external_ref {external_ref!r} was recorded at the same moment "
-                                               "by another request; send it again"}) from None
+        known = (ActionReference.objects.select_related("action")
+                 .filter(agency_id=agreement.agency_id, external_ref=external_ref).first())
+        if known is None:
+            raise
+        diff = _same_facts(known.action, officer, agreement, action)
+        if diff:
+            raise ValidationError({"external_ref": (
+                f"external_ref {external_ref!r} already names action {known.action_id}, recorded with "
+                f"other facts ({', '.join(diff)}); use a new reference for a new action")}) from None
+        return Recorded(known.action, False)
     return Recorded(row, True)
 
 
