@@ -20,6 +20,7 @@ from g287.oversight import services as os_
 from g287.oversight.models import ComplaintObligation, Inspection, ReviewItem, Sanction
 from g287.program import services as ps
 from g287.program.models import AgencyCost, ITInstallation, ScaapReimbursement, TrainingClass
+from g287.registry.field_offices import load_field_offices
 from g287.registry.models import Agency, FieldOffice
 from tests.personnel import factories as f
 
@@ -56,6 +57,8 @@ class Side:
 
 
 def _office_for(state: str) -> FieldOffice:
+    if not FieldOffice.objects.exists():  # the shipped offices, as the registry's migration loads them
+        load_field_offices()
     offices = [fo for fo in FieldOffice.objects.all() if state in (fo.states or [])]
     assert len(offices) == 1, f"expected one shipped field office for {state}, found {offices}"
     return offices[0]
