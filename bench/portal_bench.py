@@ -33,6 +33,7 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, timedelta
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,12 +127,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(conn: http.client.HTTPConnection, path: str, lang: str) -> tuple[int, float, int]:
+def _get(conn: http.client.HTTPConnection, path: str, lang: str, jar: dict | None = None) -> tuple[int, float, int]:
+    """One request; ``jar`` keeps the cookies the site sets (the CSRF cookie) as a reader's browser does."""
+    cookies = {**(jar or {}), "django_language": lang}
     t0 = time.perf_counter()
-    conn.request("GET", path, headers={"Cookie": f"django_language={lang}", "Accept-Language": lang})
+    conn.request("GET", path, headers={"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+                                       "Accept-Language": lang})
     r = conn.getresponse()
     body = r.read()
-    return r.status, (time.perf_counter() - t0) * 1000, len(body)
+    ms = (time.perf_counter() - t0) * 1000
+    if jar is not None:
+        for header in r.msg.get_all("Set-Cookie") or []:
+            jar.update({k: m.value for k, m in SimpleCookie(header).items() if k != "django_language"})
+    return r.status, ms, len(body)
 
 
 def _pct(values, p):
@@ -158,6 +166,7 @@ def _load(port: int, groups: dict[str, list[tuple[str, str]]], clients: int, req
 
     def client(k: int) -> None:
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        jar: dict = {}  # each client is one reader with their own cookies
         mine = []
         while time.perf_counter() < stop:
             with lock:
@@ -168,7 +177,7 @@ def _load(port: int, groups: dict[str, list[tuple[str, str]]], clients: int, req
             urls = groups[group]
             path, lang = urls[(i // len(names)) % len(urls)]
             try:
-                status, ms, _n = _get(conn, path, lang)
+                status, ms, _n = _get(conn, path, lang, jar)
             except (http.client.HTTPException, OSError):
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
