@@ -18,12 +18,13 @@ $(STAMP): pyproject.toml
 
 install: system-deps $(STAMP)
 
-# Debian's Pango (WeasyPrint draws the annual report's PDF with it) and a font; skipped when present.
+# Debian's Pango (WeasyPrint draws the annual report's PDF with it), a font, and wrk (the API benchmark's
+# load client); skipped when present.
 system-deps:
-	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -q . ; } || { \
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -q . && command -v wrk >/dev/null; } || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; }
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core wrk >/dev/null; }
 
 # Prepare the embedded database with the real data (idempotent), then serve.
 setup: install

@@ -3,16 +3,23 @@
 Steps: a fresh PostgreSQL database (``API_BENCH_DATABASE_URL``, default ``g287_api_bench`` on 127.0.0.1:5432),
 ``g287 migrate``, a seeded synthetic set of agencies (keys ``synthetic-``), agreements, trained and authorized
 officers and one LEA coordinator login per agency (a coordinator needs no second factor); then gunicorn on
-127.0.0.1 and ``--clients`` concurrent clients (a thread pool, each with its own signed-in httpx session and
-CSRF token). First the trivial JSON view ``/api/ping/`` is loaded for a few seconds (the server's ceiling),
+127.0.0.1 (gthread workers, one per core, 4 threads each: keep-alive connections, less CPU per request than
+sync workers) and ``--clients`` concurrent clients, each signed in with its own session and CSRF token. The
+clients are Debian's ``wrk`` (one thread and one connection per client, requests built in LuaJIT) when it is
+installed, else httpx sessions in threads, which take much more of the CPU the server shares with them.
+First the trivial JSON view ``/api/ping/`` is loaded by the same signed-in clients (the server's ceiling),
 then actions are recorded for ``--duration`` seconds. Afterwards the stored actions are counted against the
-201 responses and every stored action's decision is checked to be the engine's (``decide`` on the same facts
-for a sample).
+201 responses, a sample of stored decisions is checked to be the engine's (``redecide`` on the same facts),
+and the audit chain is verified (one event per action, every link intact after the concurrent appends).
+
+Beside rates and latencies, which depend on whatever else the machine runs (the load averages before and
+after are reported), each phase reports the CPU time the gunicorn processes and the database backends spent
+per request: what the server needs whatever the machine's load, and so what a given number of cores allows.
 
 Targets (issue 4): p95 under 30 ms, at least 500 recorded actions per second, no errors, over at least 2 minutes.
 
-Usage: ``python bench/api_bench.py [--duration 120] [--clients 20] [--workers N] [--quick]``
-(``--quick``: a 10 s smoke run with 3 s of ping, used by the test suite).
+Usage: ``python bench/api_bench.py [--duration 120] [--clients 20] [--workers N] [--threads N] [--client wrk]
+[--quick]`` (``--quick``: a 10 s smoke run with 3 s of ping, used by the test suite).
 """
 
 from __future__ import annotations
@@ -282,6 +289,50 @@ def _wrk_load(base: str, clients: list[dict], seconds: float, mode: str) -> dict
             "first_errors": w["first_errors"][:5]}
 
 
+def _proc_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far; 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _server_pids(master: int, url: str) -> dict[str, list[int]]:
+    """The gunicorn master and workers, and the PostgreSQL backends serving the bench database."""
+    import psycopg
+
+    workers = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()
+               and _ppid(int(p.name)) == master]
+    with psycopg.connect(url, autocommit=True) as conn:
+        backends = [r[0] for r in conn.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                                               "AND pid <> pg_backend_pid()")]
+    return {"gunicorn": [master, *workers], "postgresql": backends}
+
+
+def _ppid(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+class _CpuMeter:
+    """CPU the server (gunicorn) and the database (its backends) spend in a phase: per request this does not
+    depend on what else the machine runs, unlike the rate and the latencies."""
+
+    def __init__(self, master: int, url: str):
+        self.master, self.url = master, url
+        self.before = {k: {p: _proc_cpu(p) for p in v} for k, v in _server_pids(master, url).items()}
+
+    def per_request_ms(self, requests: int) -> dict:
+        out = {}
+        for kind, pids in _server_pids(self.master, self.url).items():
+            used = sum(_proc_cpu(p) - self.before[kind].get(p, 0.0) for p in pids)
+            out[f"{kind}_cpu_ms_per_request"] = round(used * 1000 / requests, 2) if requests else None
+        return out
+
+
 def _check_stored(expected_created: int, in_flight: int, sample: int = 300) -> dict:
     """Count the stored actions and re-decide a sample with the engine on the same facts.
 
@@ -321,8 +372,8 @@ def main(argv=None) -> int:
     p.add_argument("--duration", type=float, default=120.0, help="seconds of recording (default 120)")
     p.add_argument("--ping-seconds", type=float, default=15.0, help="seconds of the ping ceiling (default 15)")
     p.add_argument("--clients", type=int, default=20)
-    p.add_argument("--workers", type=int, default=None, help="gunicorn workers (default 2 × cores + 1)")
-    p.add_argument("--threads", type=int, default=1, help="threads per gunicorn worker (default 1: sync workers)")
+    p.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: one per core)")
+    p.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4; 1: sync workers)")
     p.add_argument("--client", choices=["auto", "wrk", "python"], default="auto",
                    help="load client: wrk (C, little CPU) or python (httpx in threads); auto: wrk when installed")
     p.add_argument("--agencies", type=int, default=40)
@@ -335,7 +386,7 @@ def main(argv=None) -> int:
     url = os.environ.get("API_BENCH_DATABASE_URL", DEFAULT_DB)
     if not url.startswith("postgres"):
         raise SystemExit("the API benchmark runs on PostgreSQL (API_BENCH_DATABASE_URL)")
-    workers = args.workers or (2 * (os.cpu_count() or 1) + 1)
+    workers = args.workers or (os.cpu_count() or 1)
     var_dir = tempfile.mkdtemp(prefix="g287-api-bench-")
     env = _env(url, var_dir)
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "G287_VAR_DIR", "G287_LOG_LEVEL")})
@@ -370,10 +421,16 @@ def main(argv=None) -> int:
             clients = [{"session": c.cookies["sessionid"], "csrf": c.cookies["csrftoken"], "referer": base + "/",
                         "agreement": seeded[i % len(seeded)]["agreement"],
                         "officers": seeded[i % len(seeded)]["officers"]} for i, c in enumerate(sessions)]
+            meter = _CpuMeter(server.pid, url)
             ping = _wrk_load(base, clients, args.ping_seconds, "ping")
+            ping.update(meter.per_request_ms(ping["requests"]))
+            meter = _CpuMeter(server.pid, url)
             rec = _wrk_load(base, clients, args.duration, "record")
+            rec.update(meter.per_request_ms(rec["requests"]))
         else:
+            meter = _CpuMeter(server.pid, url)
             ping = _load(sessions, args.ping_seconds, lambda i, n, rng: ("GET", "/api/ping/", None))
+            ping.update(meter.per_request_ms(ping["requests"]))
         start = datetime(2025, 6, 2, 6, 0)
 
         def record(i, n, rng):
@@ -389,7 +446,9 @@ def main(argv=None) -> int:
                 "in_lea_custody": rng.random() < 0.93, "external_ref": f"bench-{i}-{n}"})
 
         if client != "wrk":
+            meter = _CpuMeter(server.pid, url)
             rec = _load(sessions, args.duration, record)
+            rec.update(meter.per_request_ms(rec["requests"]))
         for c in sessions:
             c.close()
     finally:
