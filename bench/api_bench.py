@@ -319,16 +319,35 @@ def _ppid(pid: int) -> int | None:
 
 class _CpuMeter:
     """CPU the server (gunicorn) and the database (its backends) spend in a phase: per request this does not
-    depend on what else the machine runs, unlike the rate and the latencies."""
+    depend on what else the machine runs, unlike the rate and the latencies. Processes are sampled twice a
+    second, so a database connection closed during the phase (after ``CONN_MAX_AGE``) still counts."""
 
     def __init__(self, master: int, url: str):
         self.master, self.url = master, url
         self.before = {k: {p: _proc_cpu(p) for p in v} for k, v in _server_pids(master, url).items()}
+        self.last = {k: dict(v) for k, v in self.before.items()}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        while not self.stop.wait(0.5):
+            self._take()
+
+    def _take(self) -> None:
+        for kind, pids in _server_pids(self.master, self.url).items():
+            for p in pids:
+                used = _proc_cpu(p)
+                if used:
+                    self.last[kind][p] = used
 
     def per_request_ms(self, requests: int) -> dict:
+        self.stop.set()
+        self.thread.join()
+        self._take()
         out = {}
-        for kind, pids in _server_pids(self.master, self.url).items():
-            used = sum(_proc_cpu(p) - self.before[kind].get(p, 0.0) for p in pids)
+        for kind, seen in self.last.items():
+            used = sum(v - self.before[kind].get(p, 0.0) for p, v in seen.items())
             out[f"{kind}_cpu_ms_per_request"] = round(used * 1000 / requests, 2) if requests else None
         return out
 
