@@ -44,7 +44,7 @@ class ActionFieldsForm(forms.Form):
                                                                  "is removable")
     likely_to_escape = forms.BooleanField(required=False, label="Warrantless arrest: likely to escape before a "
                                                                 "warrant can be obtained")
-    external_ref = forms.CharField(max_length=64, required=False, label="Your reference (optional)",
+    external_ref = forms.CharField(max_length=64, required=False, label="Your reference",
                                    help_text="Your system's number for this report; sending it again records nothing twice.")
 
     def action_input(self) -> ActionInput:
