@@ -55,11 +55,11 @@ def _reference_data(request):
 
     from django.apps import apps
 
-    from g287.program.models import Appropriation
+    from g287.program.models import Appropriation, CapacityLimits
     from g287.registry.field_offices import load_field_offices
     from g287.registry.models import FieldOffice
 
     if not FieldOffice.objects.exists():
         load_field_offices()
-    if not Appropriation.objects.exists():
-        import_module("g287.program.migrations.0002_seed_brief_facts").seed(apps, None)
+    if not (Appropriation.objects.exists() and CapacityLimits.objects.exists()):
+        import_module("g287.program.migrations.0002_seed_brief_facts").seed(apps, None)  # get_or_create: idempotent
