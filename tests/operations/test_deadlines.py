@@ -177,3 +177,103 @@ def test_api_fulfil_and_overdue_list(client, world):
     assert client.get("/api/obligations/", {"overdue_as_of": "2025-05-03T00:00:00Z"}).json()["count"] == 0
     r = client.post(f"/api/obligations/{ob.pk}/fulfil/", {}, content_type="application/json")
     assert r.status_code == 400 and "already fulfilled" in str(r.json())
+
+
+# ------------------------------------------------------------------ who may see deadlines, and refusals are 403
+
+
+def _user(username, role, **kw):
+    return User.objects.create_user(username, password="x-unused-12345", role=role, **kw)
+
+
+def _inspector_of(agency):
+    from g287.accounts.models import Assignment
+
+    u = _user("inspector-a", Role.INSPECTOR)
+    Assignment.objects.create(user=u, agency=agency, kind="inspection", start=datetime(2025, 1, 1).date())
+    return u
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_the_deadline_page_and_api_refuse_exactly_the_same_roles(client, world, role):
+    """``/api/deadlines/`` and ``/api/obligations/`` answer 403 to exactly the readers the page refuses (oversight
+    readers); every other role gets its scoped list."""
+    sign_in(client, _user(f"who-{role}", role, agency=world["a"] if role in (Role.LEA_COORDINATOR, Role.OFFICER)
+                          else None))
+    page = client.get(reverse("operations:deadlines")).status_code
+    api = client.get("/api/deadlines/").status_code
+    obligations = client.get("/api/obligations/").status_code
+    expected = 403 if role == Role.OVERSIGHT else 200
+    assert (page, api, obligations) == (expected, expected, expected)
+    assert dl.may_see_deadlines(User.objects.get(username=f"who-{role}")) is (role != Role.OVERSIGHT)
+
+
+def test_an_oversight_reader_is_refused_every_deadline_endpoint_and_a_superuser_is_not(client, world):
+    ob = Obligation.objects.get(action=world["detainer"])
+    cob = world["complaint"].obligations.get()
+    reader = sign_in(client, _user("reader", Role.OVERSIGHT))
+    assert client.get(f"/api/obligations/{ob.pk}/").status_code == 403
+    assert client.post(f"/api/obligations/{ob.pk}/fulfil/", {}, content_type="application/json").status_code == 403
+    assert client.post(reverse("operations:fulfil", args=["action", ob.pk])).status_code == 403
+    assert client.post(reverse("operations:fulfil", args=["complaint", cob.pk])).status_code == 403
+    assert not dl.may_see_deadlines(reader)
+    ob.refresh_from_db(), cob.refresh_from_db()
+    assert ob.fulfilled_at is None and cob.fulfilled_at is None
+    client.logout()
+    root = User.objects.create_superuser("root", password="x-unused-12345", role=Role.OVERSIGHT)
+    sign_in(client, root)
+    assert client.get("/api/deadlines/").status_code == 200
+    assert client.get(f"/api/obligations/{ob.pk}/").status_code == 200
+
+
+def test_fulfil_page_a_refusal_is_403_and_changes_nothing(client, world):
+    """An inspector assigned to A sees A's deadlines but may not mark them fulfilled: 403, not a redirect."""
+    ob = Obligation.objects.get(action=world["detainer"])
+    cob = world["complaint"].obligations.get()
+    sign_in(client, _inspector_of(world["a"]))
+    assert client.get(reverse("operations:deadlines"), {"as_of": "2025-05-07"}).status_code == 200
+    events = AuditEvent.objects.count()
+    r = client.post(reverse("operations:fulfil", args=["action", ob.pk]), {"next": "/actions/deadlines/"})
+    assert r.status_code == 403
+    r = client.post(reverse("operations:fulfil", args=["complaint", cob.pk]), {"next": "/actions/deadlines/"})
+    assert r.status_code == 403
+    ob.refresh_from_db(), cob.refresh_from_db()
+    assert ob.fulfilled_at is None and cob.fulfilled_at is None and AuditEvent.objects.count() == events
+    # The API says the same.
+    assert client.post(f"/api/obligations/{ob.pk}/fulfil/", {}, content_type="application/json").status_code == 403
+
+
+def test_fulfil_page_a_deadline_out_of_sight_is_404(client, world):
+    """Another agency's coordinator cannot see A's deadlines: 404, as on the other pages; an unknown kind too."""
+    ob = Obligation.objects.get(action=world["detainer"])
+    cob = world["complaint"].obligations.get()
+    sign_in(client, _user("coord-b", Role.LEA_COORDINATOR, agency=world["b"]))
+    assert client.post(reverse("operations:fulfil", args=["action", ob.pk])).status_code == 404
+    assert client.post(reverse("operations:fulfil", args=["complaint", cob.pk])).status_code == 404
+    assert client.post(reverse("operations:fulfil", args=["nonsense", ob.pk])).status_code == 404
+    ob.refresh_from_db(), cob.refresh_from_db()
+    assert ob.fulfilled_at is None and cob.fulfilled_at is None
+
+
+def test_fulfil_page_a_validation_error_goes_back_with_a_message(client, world):
+    """Fulfilling twice is not a refusal of the user but of the facts: back to the page, with the reason."""
+    ob = Obligation.objects.get(action=world["detainer"])
+    cob = world["complaint"].obligations.get()
+    sign_in(client, world["coord"])
+    for kind, pk in (("action", ob.pk), ("complaint", cob.pk)):
+        r = client.post(reverse("operations:fulfil", args=[kind, pk]), {"next": "/actions/deadlines/"})
+        assert r.status_code == 302
+        r = client.post(reverse("operations:fulfil", args=[kind, pk]), {"next": "/actions/deadlines/"}, follow=True)
+        assert r.redirect_chain == [("/actions/deadlines/", 302)] and r.status_code == 200
+        shown = [str(m) for m in r.context["messages"]]
+        assert any("already" in m for m in shown), shown
+
+
+def test_api_fulfil_a_moment_to_come_is_a_validation_error(client, world):
+    ob = Obligation.objects.get(action=world["detainer"])
+    sign_in(client, world["coord"])
+    r = client.post(f"/api/obligations/{ob.pk}/fulfil/", {"fulfilled_at": "2999-01-01T00:00:00Z"},
+                    content_type="application/json")
+    assert r.status_code == 400 and "still to come" in str(r.json())
+    ob.refresh_from_db()
+    assert ob.fulfilled_at is None

@@ -174,7 +174,8 @@ TABLE: dict[str, E | list[E]] = {
         "occurred_on": "2025-05-01", "occurred_place": "Main Street"}),
     "complaints:received": E(PUBLIC),
     # Operations: actions and deadlines. Lists are scoped (checked for other agencies' rows); officers see their
-    # own actions only; oversight readers see no operational records.
+    # own actions only; oversight readers see no operational records: an empty action list, and deadlines and
+    # obligations (page and API alike) refused.
     "operations:action-list": E(SIGNED_IN, shows=OPS),
     "operations:action-new": E(roles(LEA, OFF), post=scoped(LEA, OFF), writes=True, sides=AB, body=_form_action),
     "operations:upload": E(roles(LEA, OFF), post=roles(LEA, OFF)),
@@ -187,11 +188,11 @@ TABLE: dict[str, E | list[E]] = {
         E(POST_ONLY, post=scoped(PO, FO, SUP, LEA), writes=True, sides=AB, label="complaint obligation",
           params=lambda w, s: {"kind": "complaint", "pk": w.side(s).complaint_obligation.pk}),
     ],
-    "operations-api:deadlines": E(SIGNED_IN, shows=OPS),
+    "operations-api:deadlines": E(roles(*OPS), shows=OPS),
     "operations-api:action-list": E(SIGNED_IN, shows=OPS, post=scoped(LEA, OFF), writes=True, sides=AB, body=_api_action,
                                     as_json=True),
     "operations-api:action-detail": E(scoped(*OPS), sides=AB2, params=pk(_action)),
-    "operations-api:obligation-list": E(SIGNED_IN, shows=OPS),
+    "operations-api:obligation-list": E(roles(*OPS), shows=OPS),
     "operations-api:obligation-detail": E(scoped(*OPS), sides=AB2, params=pk(_obligation)),
     "operations-api:obligation-fulfil": E(POST_ONLY, post=scoped(PO, FO, SUP, LEA, OFF), writes=True, sides=AB,
                                           params=lambda w, s: {"pk": w.side(s).obligations[1].pk}),

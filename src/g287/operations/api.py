@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action as drf_action
 from rest_framework.fields import empty
 from rest_framework.response import Response
@@ -31,6 +31,15 @@ from g287.registry.models import Agreement
 def ping(request):
     """A trivial JSON view: the ceiling the API benchmark compares recording with."""
     return JsonResponse({"ok": True})
+
+
+class SeesDeadlines(permissions.BasePermission):
+    """Deadlines (``/api/deadlines/``, ``/api/obligations/``) for the same readers as the deadline page."""
+
+    message = "deadlines are the agencies' and ICE's operational data"
+
+    def has_permission(self, request, view):
+        return dl.may_see_deadlines(request.user)
 
 
 class ViolationSerializer(serializers.Serializer):
@@ -242,6 +251,7 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
     at that moment. ``POST …/fulfil/`` marks one fulfilled (now, or at ``fulfilled_at``)."""
 
     serializer_class = ObligationSerializer
+    permission_classes = [permissions.IsAuthenticated, SeesDeadlines]
 
     def get_queryset(self):
         qs = Obligation.objects.filter(action__in=visible_actions(self.request.user).values("pk"))
@@ -279,6 +289,8 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
 
 class DeadlineView(APIView):
     """Every deadline the user may see — of actions and of complaints — as of a moment, with its status."""
+
+    permission_classes = [permissions.IsAuthenticated, SeesDeadlines]
 
     @extend_schema(parameters=[OpenApiParameter("as_of", str), OpenApiParameter("overdue", bool)],
                    responses={200: dict})

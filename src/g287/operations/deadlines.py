@@ -15,8 +15,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from g287.accounts.models import Role
 from g287.audit.services import record
 from g287.operations.models import Obligation, OverdueNotice
+
+
+def may_see_deadlines(user) -> bool:
+    """Whether ``user`` may see deadlines at all (the page, ``/api/deadlines/``, ``/api/obligations/``):
+    every signed-in role but oversight readers — deadlines are the agencies' and ICE's operational data.
+    What each one sees is then scoped like the actions (``operations.visibility``)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.role != Role.OVERSIGHT
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -136,13 +137,9 @@ def upload(request):
     return render(request, "operations/upload.html", ctx)
 
 
-def _may_see_deadlines(user) -> bool:
-    return user.is_superuser or user.role != Role.OVERSIGHT
-
-
 @login_required
 def deadline_list(request):
-    if not _may_see_deadlines(request.user):
+    if not dl.may_see_deadlines(request.user):
         raise PermissionDenied("deadlines are the agencies' and ICE's operational data")
     as_of = _moment(request)
     overdue = request.GET.get("overdue") == "1"
@@ -165,6 +162,12 @@ def deadline_list(request):
 @login_required
 @require_POST
 def fulfil(request, kind: str, pk: int):
+    """Mark a deadline fulfilled. A deadline the user cannot see is 404; one they see but may not fulfil (or a
+    role that sees no deadlines) is 403; a refusal of the facts (already fulfilled) goes back with a message."""
+    if not dl.may_see_deadlines(request.user):
+        raise PermissionDenied("deadlines are the agencies' and ICE's operational data")
+    if kind not in ("action", "complaint"):
+        raise Http404(f"no kind of deadline {kind!r}")
     back = request.POST.get("next") or ""
     try:
         if kind == "action":
@@ -173,8 +176,8 @@ def fulfil(request, kind: str, pk: int):
             fulfil_reported(request.user, ob)
         else:
             _fulfil_complaint(request.user, pk)
-    except (ValidationError, PermissionDenied) as exc:
-        for m in getattr(exc, "messages", [str(exc)]):
+    except ValidationError as exc:  # PermissionDenied goes on to the site's 403 page
+        for m in exc.messages:
             messages.error(request, m)
     else:
         messages.success(request, "Marked fulfilled.")
