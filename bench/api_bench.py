@@ -193,6 +193,11 @@ local mode = "{MODE}"
 local base = {BASE_EPOCH}
 local counter = 0
 local threads = {}
+local interval = {INTERVAL_MS}  -- at a fixed rate: each client's time between requests (0: as fast as answered)
+local ffi = require("ffi")
+ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } g287_timespec; int clock_gettime(int clk, g287_timespec *tp); ]]
+local ts = ffi.new("g287_timespec")
+local function now_ms() ffi.C.clock_gettime(1, ts); return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6 end
 
 function setup(thread)
   table.insert(threads, thread)
@@ -204,13 +209,18 @@ function init(args)
   codes = {}
   first_error = ""
   n = 0
+  lats = {}
+  sched = nil
+  sent_at = nil
   math.randomseed(index * 7919)
   headers = {["Cookie"] = "sessionid=" .. me.session .. "; csrftoken=" .. me.csrf, ["X-CSRFToken"] = me.csrf,
              ["Referer"] = me.referer, ["Content-Type"] = "application/json", ["Accept"] = "application/json"}
 end
 
+{DELAY}
 function request()
   n = n + 1
+  sent_at = sched or now_ms()
   if mode == "ping" then return wrk.format("GET", "/api/ping/", headers, nil) end
   local i = index - 1
   local charge = ({"pending", "convicted", "none"})[math.random(3)]
@@ -218,7 +228,7 @@ function request()
   local body = string.format(
     '{"officer": %d, "agreement": %d, "function": "%s", "at": "%s", "location": "%s", "subject_ref": "SYN-%d-%d", ' ..
     '"criminal_charge": "%s", "charge_level": "%s", "ice_designated": %s, "usc_claim": %s, "in_lea_custody": %s, ' ..
-    '"external_ref": "bench-%d-%d"}',
+    '"external_ref": "bench-{PHASE}-%d-%d"}',
     me.officers[math.random(#me.officers)], me.agreement, functions[math.random(#functions)],
     os.date("!%Y-%m-%dT%H:%M", base + ((n * 7 + i) % 288000) * 60),
     math.random() < 0.15 and "field" or "lea_facility", i, n, charge, level,
@@ -227,6 +237,8 @@ function request()
 end
 
 function response(status, headers, body)
+  -- from the moment the request was due, so a slow answer also counts against the requests it held back
+  table.insert(lats, now_ms() - sent_at)
   codes[status] = (codes[status] or 0) + 1
   if status >= 300 and first_error == "" then first_error = "HTTP " .. status .. ": " .. json_escape(body:sub(1, 200)) end
 end
@@ -234,7 +246,9 @@ end
 function done(summary, latency, requests)
   local all = {}
   local errors = {}
+  local lat = {}
   for _, t in ipairs(threads) do
+    for _, v in ipairs(t:get("lats")) do table.insert(lat, v) end
     for k, v in pairs(t:get("codes")) do all[k] = (all[k] or 0) + v end
     local e = t:get("first_error")
     if e ~= "" then table.insert(errors, '"' .. e .. '"') end
@@ -242,11 +256,13 @@ function done(summary, latency, requests)
   local parts = {}
   for k, v in pairs(all) do table.insert(parts, string.format('"%d": %d', k, v)) end
   local e = summary.errors
+  table.sort(lat)
+  local function pct(p) if #lat == 0 then return 0 end return lat[math.max(1, math.ceil(p * #lat))] * 1000 end
   io.write(string.format(
     'WRK-RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, "max_us": %d, ' ..
     '"codes": {%s}, "socket_errors": %d, "timeouts": %d, "first_errors": [%s]}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(95), latency:percentile(99),
-    latency.max, table.concat(parts, ", "), e.connect + e.read + e.write, e.timeout,
+    summary.requests, summary.duration, pct(0.50), pct(0.95), pct(0.99), pct(1.0),
+    table.concat(parts, ", "), e.connect + e.read + e.write, e.timeout,
     table.concat(errors, ", ")))
 end
 """
@@ -262,9 +278,28 @@ def _lua_value(v) -> str:
     return str(v)
 
 
-def _wrk_load(base: str, clients: list[dict], seconds: float, mode: str) -> dict:
-    """Run wrk for ``seconds`` with one thread and connection per client; the same figures as ``_load``."""
+# At a fixed rate each client sends on its own schedule, the clients spread evenly over one interval; a late
+# answer delays the next request (one connection), but its latency counts from when the request was due.
+_WRK_DELAY = r"""
+function delay()
+  local t = now_ms()
+  if sched == nil then sched = t + (index - 1) * interval / #clients  -- the first request, staggered
+  else sched = sched + interval end
+  local wait = sched - t
+  if wait < 0 then return 0 end
+  return math.ceil(wait)
+end
+"""
+
+
+def _wrk_load(base: str, clients: list[dict], seconds: float, mode: str, rate: float = 0) -> dict:
+    """Run wrk for ``seconds`` with one thread and connection per client; the same figures as ``_load``.
+    ``rate``: requests per second of all clients together, each on a fixed schedule (0: each client sends its
+    next request as soon as it has the answer)."""
+    interval = len(clients) * 1000 / rate if rate else 0
     script = (_WRK_SCRIPT.replace("{CLIENTS}", _lua_value(clients)).replace("{FUNCTIONS}", _lua_value(FUNCTIONS))
+              .replace("{INTERVAL_MS}", repr(interval)).replace("{PHASE}", f"{mode}-{rate:g}")
+              .replace("{DELAY}", _WRK_DELAY if rate else "")
               .replace("{MODE}", mode).replace("{BASE_EPOCH}", str(int(datetime(2025, 6, 2, 6, 0, tzinfo=dt_timezone.utc)
                                                                          .timestamp()))))
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
@@ -388,20 +423,28 @@ def _check_chain() -> dict:
 
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--duration", type=float, default=120.0, help="seconds of recording (default 120)")
+    p.add_argument("--duration", type=float, default=120.0,
+                   help="seconds of recording at the fixed rate (default 120)")
+    p.add_argument("--rate", type=float, default=525.0,
+                   help="actions per second offered by all clients together in the fixed-rate phase (default 525)")
+    p.add_argument("--capacity-seconds", type=float, default=30.0,
+                   help="seconds of recording as fast as answered, the server's capacity (default 30)")
     p.add_argument("--ping-seconds", type=float, default=15.0, help="seconds of the ping ceiling (default 15)")
     p.add_argument("--clients", type=int, default=20)
     p.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: one per core)")
     p.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4; 1: sync workers)")
+    p.add_argument("--server", choices=["granian", "gunicorn"], default="granian",
+                   help="WSGI server: granian (HTTP in Rust) or gunicorn gthread workers")
     p.add_argument("--client", choices=["auto", "wrk", "python"], default="auto",
                    help="load client: wrk (C, little CPU) or python (httpx in threads); auto: wrk when installed")
     p.add_argument("--agencies", type=int, default=40)
     p.add_argument("--officers", type=int, default=10, help="officers per agency")
-    p.add_argument("--quick", action="store_true", help="a 10 s smoke run (3 s of ping)")
+    p.add_argument("--quick", action="store_true",
+                   help="a smoke run: 3 s of ping, 5 s as fast as answered, 10 s at 100 actions/s")
     p.add_argument("--seed", type=int, default=287)
     args = p.parse_args(argv)
     if args.quick:
-        args.duration, args.ping_seconds = 10.0, 3.0
+        args.duration, args.ping_seconds, args.capacity_seconds, args.rate = 10.0, 3.0, 5.0, 100.0
     url = os.environ.get("API_BENCH_DATABASE_URL", DEFAULT_DB)
     if not url.startswith("postgres"):
         raise SystemExit("the API benchmark runs on PostgreSQL (API_BENCH_DATABASE_URL)")
@@ -426,10 +469,15 @@ def main(argv=None) -> int:
 
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
-    cmd = [str(BIN / "gunicorn"), "g287.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-           "--log-level", "warning", "--backlog", "256"]
-    if args.threads > 1:
-        cmd += ["--worker-class", "gthread", "--threads", str(args.threads)]
+    if args.server == "granian":
+        cmd = [str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+               "--workers", str(workers), "--blocking-threads", str(args.threads), "--no-ws", "--log-level", "warning",
+               "g287.wsgi:application"]
+    else:
+        cmd = [str(BIN / "gunicorn"), "g287.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers",
+               str(workers), "--log-level", "warning", "--backlog", "256"]
+        if args.threads > 1:
+            cmd += ["--worker-class", "gthread", "--threads", str(args.threads)]
     client = args.client if args.client != "auto" else ("wrk" if shutil.which("wrk") else "python")
     server = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               start_new_session=True)
@@ -444,8 +492,12 @@ def main(argv=None) -> int:
             ping = _wrk_load(base, clients, args.ping_seconds, "ping")
             ping.update(meter.per_request_ms(ping["requests"]))
             meter = _CpuMeter(server.pid, url)
-            rec = _wrk_load(base, clients, args.duration, "record")
-            rec.update(meter.per_request_ms(rec["requests"]))
+            capacity = _wrk_load(base, clients, args.capacity_seconds, "record")
+            capacity.update(meter.per_request_ms(capacity["requests"]))
+            meter = _CpuMeter(server.pid, url)
+            at_rate = _wrk_load(base, clients, args.duration, "record", rate=args.rate)
+            at_rate.update(meter.per_request_ms(at_rate["requests"]))
+            at_rate["offered_per_second"] = args.rate
         else:
             meter = _CpuMeter(server.pid, url)
             ping = _load(sessions, args.ping_seconds, lambda i, n, rng: ("GET", "/api/ping/", None))
@@ -464,10 +516,11 @@ def main(argv=None) -> int:
                 "ice_designated": rng.random() < 0.6, "usc_claim": rng.random() < 0.03,
                 "in_lea_custody": rng.random() < 0.93, "external_ref": f"bench-{i}-{n}"})
 
-        if client != "wrk":
+        if client != "wrk":  # no fixed-rate phase without wrk
             meter = _CpuMeter(server.pid, url)
-            rec = _load(sessions, args.duration, record)
-            rec.update(meter.per_request_ms(rec["requests"]))
+            capacity = _load(sessions, args.capacity_seconds, record)
+            capacity.update(meter.per_request_ms(capacity["requests"]))
+            at_rate = None
         for c in sessions:
             c.close()
     finally:
@@ -477,31 +530,39 @@ def main(argv=None) -> int:
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
     connections.close_all()
-    stored = _check_stored(rec["status_codes"].get("201", 0), args.clients if client == "wrk" else 0)
-    ok = (rec["p95_ms"] is not None and rec["p95_ms"] < 30 and rec["per_second"] >= 500 and rec["errors"] == 0
-          and stored["match"] and stored["decisions_mismatched"] == 0 and stored["audit_chain_ok"])
+    phases = [capacity] + ([at_rate] if at_rate else [])
+    created = sum(ph["status_codes"].get("201", 0) for ph in phases)
+    stored = _check_stored(created, args.clients * len(phases) if client == "wrk" else 0)
+    ok = (at_rate is not None and at_rate["p95_ms"] < 30 and at_rate["per_second"] >= 500
+          and all(ph["errors"] == 0 for ph in phases) and stored["match"] and stored["decisions_mismatched"] == 0
+          and stored["audit_chain_ok"])
     out = {
         "benchmark": "api_record_actions",
         "database": "postgresql",
-        "server": f"gunicorn, {workers} {'gthread' if args.threads > 1 else 'sync'} workers"
-                  f"{f' × {args.threads} threads' if args.threads > 1 else ''}, 127.0.0.1",
+        "server": (f"granian (WSGI), {workers} workers × {args.threads} threads, 127.0.0.1" if args.server == "granian"
+                   else f"gunicorn, {workers} {'gthread' if args.threads > 1 else 'sync'} workers"
+                        f"{f' × {args.threads} threads' if args.threads > 1 else ''}, 127.0.0.1"),
         "cpu_count": os.cpu_count(),
         "client": "wrk (one thread and connection per client)" if client == "wrk" else "httpx in threads",
         "load_average_before": load_before,
         "load_average_after": [round(x, 2) for x in os.getloadavg()],
         "clients": args.clients,
         "duration_s": args.duration,
+        "rate_offered_per_second": args.rate if at_rate else None,
         "prepare_s": round(prepare_s, 1),
         "seeded": {"agencies": args.agencies, "officers": args.agencies * args.officers},
         "ping_ceiling": ping,
-        "record_actions": rec,
-        "recorded_share_of_ceiling": round(rec["per_second"] / ping["per_second"], 3) if ping["per_second"] else None,
+        "record_capacity": capacity,
+        "capacity_share_of_ceiling": round(capacity["per_second"] / ping["per_second"], 3) if ping["per_second"] else None,
+        "record_at_rate": at_rate,
+        "at_rate_share_of_ceiling": (round(at_rate["per_second"] / ping["per_second"], 3)
+                                     if at_rate and ping["per_second"] else None),
         "stored": stored,
         "targets": {"p95_ms_below": 30, "actions_per_second_at_least": 500, "errors": 0, "min_duration_s": 120},
         "meets_targets": ok and args.duration >= 120,
     }
     print(json.dumps(out, indent=2))
-    healthy = (rec["errors"] == 0 and stored["match"] and stored["decisions_mismatched"] == 0
+    healthy = (all(ph["errors"] == 0 for ph in phases) and stored["match"] and stored["decisions_mismatched"] == 0
                and stored["audit_chain_ok"] and stored["audit_events_of_actions"] == stored["stored_actions"])
     return 0 if healthy else 1
 

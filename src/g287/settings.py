@@ -107,12 +107,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The few statements every request runs are prepared (g287.rows.prepared_cursor; Django's own queries use
+    # client-side binding, which psycopg never prepares). A threshold must be set for psycopg to prepare at
+    # all; their generic plan is as good as a custom one (lookups by id), so it is kept instead of planning
+    # anew on every execution. No connection pooler in transaction mode may sit between (prepared statements).
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("prepare_threshold", 5)
+    _options["options"] = (_options.get("options", "") + " -c plan_cache_mode=force_generic_plan").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # lockout after repeated failures, before any password check
-    "django.contrib.auth.backends.ModelBackend",
+    "g287.accounts.backends.ModelBackend",  # Django's, reading the signed-in user in one plain query
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("G287_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours

@@ -8,6 +8,8 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from g287.rows import prepared_cursor
+
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
@@ -15,7 +17,7 @@ class SessionStore(db.SessionStore):
         conn = connections[router.db_for_read(model)]
         table, key, data, expiry = (conn.ops.quote_name(n) for n in (model._meta.db_table, "session_key",
                                                                       "session_data", "expire_date"))
-        with conn.cursor() as cur:
+        with prepared_cursor(conn) as cur:
             cur.execute(f"SELECT {data} FROM {table} WHERE {key} = %s AND {expiry} > %s",
                         [self.session_key, conn.ops.adapt_datetimefield_value(timezone.now())])
             row = cur.fetchone()

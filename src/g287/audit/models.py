@@ -39,3 +39,6 @@ class AuditChainHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+    # The hash before the newest event's: kept by the same UPDATE that takes the next number, so the
+    # appending statement can link the new event without reading the head first.
+    prev_hash = models.CharField(max_length=64, default="0" * 64)

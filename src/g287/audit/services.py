@@ -1,4 +1,11 @@
-"""The one way to write an audit event. Call it inside the service's transaction."""
+"""The one way to write an audit event. Call it inside the service's transaction.
+
+Each event's hash links it to the one before: ``sha256(prev_hash|seq|object_id|content_hash)``, where the
+content hash covers the rest of the event (when, who, what, before, after) in canonical JSON. The link is
+plain text, so PostgreSQL can compute it itself in the statement that takes the next number: an append
+is then a single round trip, and a write that knows its object's id only in the database (a new action)
+can be stored with its event in one statement (``operations.store_pg``).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +22,6 @@ from django.utils import timezone
 from g287.audit.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
-_PG_LOCK_KEY = 287_000_001  # advisory lock taken only to create the chain head on PostgreSQL
 
 
 def _canonical(value: Any) -> Any:
@@ -23,83 +29,127 @@ def _canonical(value: Any) -> Any:
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
 
 
+def content_hash(at: datetime, actor_label: str, action: str, object_type: str, before: Any, after: Any) -> str:
+    """The hash of an event's content, everything but its place in the chain and its object's id."""
+    payload = json.dumps([at.isoformat(), actor_label, action, object_type, before, after],
+                         sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def link_hash(prev_hash: str, seq: int, object_id: str, content: str) -> str:
+    """The event's hash: the previous hash, its number, its object and its content hash (``LINK_SQL``)."""
+    return hashlib.sha256(f"{prev_hash}|{seq}|{object_id}|{content}".encode()).hexdigest()
+
+
 def event_hash(prev_hash: str, seq: int, at: datetime, actor_label: str, action: str, object_type: str,
                object_id: str, before: Any, after: Any) -> str:
-    payload = json.dumps(
-        [prev_hash, seq, at.isoformat(), actor_label, action, object_type, object_id, before, after],
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return link_hash(prev_hash, seq, object_id, content_hash(at, actor_label, action, object_type, before, after))
+
+
+def link_sql(prev: str, seq: str, object_id: str, content: str) -> str:
+    """``link_hash`` as a PostgreSQL expression over the given SQL expressions (text, bigint, text, text)."""
+    return (f"encode(sha256(convert_to({prev} || '|' || ({seq})::text || '|' || {object_id} || '|' || {content}, "
+            f"'UTF8')), 'hex')")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """An event with everything computed that does not depend on the chain: ready to append."""
+
+    at: datetime
+    actor_id: int | None
+    actor_label: str
+    action: str
+    object_type: str
+    before: Any
+    after: Any
+    content: str
+
+    def event(self, event_id: int, seq: int, object_id: str, prev_hash: str, digest: str) -> AuditEvent:
+        """The stored event, built from what the append returned (no read back)."""
+        ev = AuditEvent(id=event_id, seq=seq, at=self.at, actor_id=self.actor_id, actor_label=self.actor_label,
+                        action=self.action, object_type=self.object_type, object_id=object_id, before=self.before,
+                        after=self.after, prev_hash=prev_hash, hash=digest)
+        ev._state.adding, ev._state.db = False, connection.alias
+        return ev
+
+
+def prepare(actor, action: str, object_type: str, before: Any = None, after: Any = None,
+            at: datetime | None = None) -> Prepared:
+    at = (at or timezone.now()).astimezone(dt_timezone.utc).replace(microsecond=0)
+    label = "system" if actor is None else (getattr(actor, "username", None) or str(actor))
+    actor_id = actor.pk if isinstance(actor, AuditEvent._meta.get_field("actor").related_model) else None
+    before_c, after_c = _canonical(before), _canonical(after)
+    return Prepared(at, actor_id, label, action, object_type, before_c, after_c,
+                    content_hash(at, label, action, object_type, before_c, after_c))
 
 
 def record(actor, action: str, object_type: str, object_id: Any, before: Any = None, after: Any = None,
            at: datetime | None = None) -> AuditEvent:
     """Append one event to the chain. Must run inside the caller's transaction.
 
-    Appends are serialized by the lock on the chain head's row, held until the caller commits. Everything
-    that does not depend on the previous event (timestamp, canonical JSON) is prepared before the lock is
-    taken; call this as the service's last write so that the serialized section stays short.
+    Appends are serialized by the lock on the chain head's row, held until the caller commits; call this as
+    the service's last write so that the serialized section stays short.
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record must run inside the service's transaction")
-    at = (at or timezone.now()).astimezone(dt_timezone.utc).replace(microsecond=0)
-    label = "system" if actor is None else (getattr(actor, "username", None) or str(actor))
-    actor_id = actor.pk if isinstance(actor, AuditEvent._meta.get_field("actor").related_model) else None
-    before_c, after_c = _canonical(before), _canonical(after)
+    p = prepare(actor, action, object_type, before, after, at)
     object_id = str(object_id)
     if connection.vendor == "postgresql":
-        return _append_postgresql(at, label, actor_id, action, object_type, object_id, before_c, after_c)
-    head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1, defaults={"hash": GENESIS})
+        return _append_postgresql(p, object_id)
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        id=1, defaults={"hash": GENESIS, "prev_hash": GENESIS})
     seq, prev = head.seq + 1, head.hash
-    digest = event_hash(prev, seq, at, label, action, object_type, object_id, before_c, after_c)
-    event = AuditEvent.objects.create(seq=seq, at=at, actor_id=actor_id, actor_label=label, action=action,
-                                      object_type=object_type, object_id=object_id, before=before_c,
-                                      after=after_c, prev_hash=prev, hash=digest)
-    AuditChainHead.objects.filter(id=1).update(seq=seq, hash=digest)
+    digest = link_hash(prev, seq, object_id, p.content)
+    event = AuditEvent.objects.create(seq=seq, at=p.at, actor_id=p.actor_id, actor_label=p.actor_label,
+                                      action=p.action, object_type=p.object_type, object_id=object_id,
+                                      before=p.before, after=p.after, prev_hash=prev, hash=digest)
+    AuditChainHead.objects.filter(id=1).update(seq=seq, hash=digest, prev_hash=prev)
     return event
 
 
-_HEAD = AuditChainHead._meta.db_table
-_EVENTS = AuditEvent._meta.db_table
-# Taking the next number locks the head row until commit: the only serialized step, one round trip.
-_PG_NEXT = f"UPDATE {_HEAD} SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
-# The event and the new head hash in one statement; the guard on seq makes a lost lock fail loudly.
-_PG_APPEND = (
-    f"WITH head AS (UPDATE {_HEAD} SET hash = %s WHERE id = 1 AND seq = %s RETURNING seq) "
-    f"INSERT INTO {_EVENTS} (seq, at, actor_id, actor_label, action, object_type, object_id, before, after, "
-    f"prev_hash, hash) SELECT head.seq, %s, %s, %s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, %s FROM head RETURNING id"
-)
+HEAD_TABLE = AuditChainHead._meta.db_table
+EVENTS_TABLE = AuditEvent._meta.db_table
+EVENT_COLUMNS = "seq, at, actor_id, actor_label, action, object_type, object_id, before, after, prev_hash, hash"
 
 
-def _json_param(value: Any) -> str | None:
-    # SQL NULL for None, as the JSONField stores it.
+def head_update_sql(object_id: str, content: str, source: str = "") -> str:
+    """The statement that takes the next number and links the new event, as a CTE body. The row lock it takes
+    serializes appends until commit; SET sees the old values, so ``prev_hash`` keeps the previous hash."""
+    return (f"UPDATE {HEAD_TABLE} SET seq = {HEAD_TABLE}.seq + 1, prev_hash = {HEAD_TABLE}.hash, "
+            f"hash = {link_sql(f'{HEAD_TABLE}.hash', f'{HEAD_TABLE}.seq + 1', object_id, content)} "
+            f"{source} WHERE {HEAD_TABLE}.id = 1 RETURNING {HEAD_TABLE}.seq, {HEAD_TABLE}.prev_hash, {HEAD_TABLE}.hash")
+
+
+_PG_APPEND = (f"WITH head AS ({head_update_sql('%s', '%s')}) "
+              f"INSERT INTO {EVENTS_TABLE} ({EVENT_COLUMNS}) SELECT head.seq, %s, %s, %s, %s, %s, %s, %s::jsonb, "
+              f"%s::jsonb, head.prev_hash, head.hash FROM head RETURNING id, seq, prev_hash, hash")
+
+
+def json_param(value: Any) -> str | None:
+    """A JSON column's parameter: SQL NULL for None, as the JSONField stores it."""
     return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
-def _append_postgresql(at, label, actor_id, action, object_type, object_id, before_c, after_c) -> AuditEvent:
+def ensure_head() -> None:
+    """Create the chain head if it is missing (a new or flushed database); harmless when it exists."""
     with connection.cursor() as cur:
-        cur.execute(_PG_NEXT)
+        cur.execute(f"INSERT INTO {HEAD_TABLE} (id, seq, hash, prev_hash) VALUES (1, 0, %s, %s) "
+                    f"ON CONFLICT (id) DO NOTHING", [GENESIS, GENESIS])
+
+
+def _append_postgresql(p: Prepared, object_id: str) -> AuditEvent:
+    params = [object_id, p.content, p.at, p.actor_id, p.actor_label, p.action, p.object_type, object_id,
+              json_param(p.before), json_param(p.after)]
+    with connection.cursor() as cur:
+        cur.execute(_PG_APPEND, params)
         row = cur.fetchone()
-        if row is None:  # the very first event: create the head once, under an advisory lock
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", [_PG_LOCK_KEY])
-            cur.execute(f"INSERT INTO {_HEAD} (id, seq, hash) VALUES (1, 0, %s) ON CONFLICT (id) DO NOTHING",
-                        [GENESIS])
-            cur.execute(_PG_NEXT)
+        if row is None:  # no head yet: the very first event
+            ensure_head()
+            cur.execute(_PG_APPEND, params)
             row = cur.fetchone()
-        seq, prev = row
-        digest = event_hash(prev, seq, at, label, action, object_type, object_id, before_c, after_c)
-        cur.execute(_PG_APPEND, [digest, seq, at, actor_id, label, action, object_type, object_id,
-                                 _json_param(before_c), _json_param(after_c), prev, digest])
-        inserted = cur.fetchone()
-    if inserted is None:
-        raise RuntimeError(f"audit chain head moved while appending event #{seq}")
-    event = AuditEvent(id=inserted[0], seq=seq, at=at, actor_id=actor_id, actor_label=label, action=action,
-                       object_type=object_type, object_id=object_id, before=before_c, after=after_c,
-                       prev_hash=prev, hash=digest)
-    event._state.adding, event._state.db = False, connection.alias
-    return event
+    event_id, seq, prev, digest = row
+    return p.event(event_id, seq, object_id, prev, digest)
 
 
 @dataclass

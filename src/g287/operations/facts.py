@@ -15,6 +15,7 @@ from django.db import connection
 from django.db.models import Prefetch
 
 from g287.personnel.models import Authorization, ExamScore, Officer, Training
+from g287.rows import Columns, prepared_cursor
 from g287.policy import facts as pf
 from g287.registry.models import Agency, Agreement, AgreementEvent
 
@@ -126,33 +127,9 @@ def _date(value):
     return None if value is None else date.fromisoformat(value[:10])
 
 
-class _Columns:
-    """A model's row read in plain SQL: its columns in order, and the converters the ORM would apply to them."""
-
-    def __init__(self, model, conn):
-        table = model._meta.db_table
-        self.model, self.alias = model, conn.alias
-        fields = model._meta.concrete_fields
-        self.names = [f.attname for f in fields]
-        self.sql = ", ".join(f"{_q(table)}.{_q(f.column)}" for f in fields)
-        self.converters = []
-        for i, f in enumerate(fields):
-            col = f.get_col(table)
-            convs = conn.ops.get_db_converters(col) + f.get_db_converters(conn)
-            if convs:
-                self.converters.append((i, col, convs))
-
-    def build(self, values, conn):
-        values = list(values)
-        for i, col, convs in self.converters:
-            for convert in convs:
-                values[i] = convert(values[i], col, conn)
-        return self.model.from_db(self.alias, self.names, values)
-
-
 @lru_cache(maxsize=4)
-def _load_sql(vendor: str) -> tuple[str, _Columns, _Columns, _Columns]:
-    ag, agency, off = (_Columns(m, connection) for m in (Agreement, Agency, Officer))
+def _load_sql(vendor: str) -> tuple[str, Columns, Columns, Columns]:
+    ag, agency, off = (Columns(m, connection) for m in (Agreement, Agency, Officer))
     notices, trainings, authorizations = _history_sql(vendor)
     a, g, o = (_q(m._meta.db_table) for m in (Agreement, Agency, Officer))
     sql = (f"SELECT {ag.sql}, {agency.sql}, {off.sql}, {notices}, {trainings}, {authorizations} "
@@ -170,7 +147,7 @@ def load(officer_id: int, agreement_id: int) -> tuple[Officer, Agreement, pf.Fac
     ordered here as the engine is given them everywhere (by date, then id). The rows become model
     instances exactly as the ORM would make them."""
     sql, ag_cols, agency_cols, off_cols = _load_sql(connection.vendor)
-    with connection.cursor() as cur:
+    with prepared_cursor(connection) as cur:
         cur.execute(sql, [int(agreement_id), int(officer_id)])
         row = cur.fetchone()
     if row is None:

@@ -34,8 +34,11 @@ class ChargeLevel(models.TextChoices):
 
 
 class Action(models.Model):
-    officer = models.ForeignKey("personnel.Officer", on_delete=models.PROTECT, related_name="actions")
-    agreement = models.ForeignKey("registry.Agreement", on_delete=models.PROTECT, related_name="actions")
+    # No index of their own: the (officer, local_date) and (agreement, local_date) indexes below lead with them,
+    # and every index is written again for each recorded action.
+    officer = models.ForeignKey("personnel.Officer", on_delete=models.PROTECT, related_name="actions", db_index=False)
+    agreement = models.ForeignKey("registry.Agreement", on_delete=models.PROTECT, related_name="actions",
+                                  db_index=False)
     function = models.CharField(max_length=32, choices=FUNCTION_CHOICES)
     at = models.DateTimeField()  # the UTC instant
     local_date = models.DateField()  # the agency's local calendar date: what every date rule uses
@@ -118,7 +121,8 @@ class ActionReference(models.Model):
     nothing twice; the action itself is unchanged by it.
     """
 
-    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+",
+                               db_index=False)  # the unique (agency, external_ref) index leads with it
     external_ref = models.CharField(max_length=64)
     action = models.OneToOneField(Action, on_delete=models.CASCADE, related_name="reference")
 

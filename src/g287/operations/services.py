@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone as dt_timezone
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from g287.audit.services import record
@@ -92,15 +92,13 @@ def _action_dict(a: Action, decision: pf.Decision) -> dict:
     }
 
 
-def _store(actor, officer: Officer, agreement: Agreement, action: ActionInput,
-           facts: pf.Facts) -> tuple[Action, pf.Decision]:
-    """Decide on ``facts`` and insert the action, its violations and obligations (inside the caller's
-    transaction; the caller writes the audit event). The inserted children are kept on the row, so a
-    caller can show them without reading them back."""
+def _build(actor, officer: Officer, agreement: Agreement, action: ActionInput,
+           facts: pf.Facts) -> tuple[Action, list[ActionViolation], list[Obligation], pf.Decision]:
+    """Decide on ``facts``; the action, its violations and its obligations as unsaved rows."""
     zone = localtime.zone_for(agreement.agency.state)
     local_at, instant = localtime.split(action.at, zone)
     decision = evaluate(facts, engine_action(action, local_at))
-    row = Action.objects.create(
+    row = Action(
         officer=officer, agreement=agreement, function=action.function, at=instant,
         local_date=local_at.date(), local_time=local_at.time(), location=action.location,
         subject_ref=action.subject_ref, in_lea_custody=action.in_lea_custody,
@@ -116,12 +114,22 @@ def _store(actor, officer: Officer, agreement: Agreement, action: ActionInput,
     obligations = [Obligation(action=row, code=o.code, due=localtime.split(o.due, zone)[1],
                               due_local=localtime.iso_local(o.due), message=o.message, citation=o.citation)
                    for o in decision.obligations]
+    # Kept on the row, so a caller can show them without reading them back.
+    row._prefetched_objects_cache = {"violations": sorted(violations, key=lambda v: v.code),
+                                     "obligations": sorted(obligations, key=lambda o: o.due)}
+    return row, violations, obligations, decision
+
+
+def _store(actor, officer: Officer, agreement: Agreement, action: ActionInput,
+           facts: pf.Facts) -> tuple[Action, pf.Decision]:
+    """Decide on ``facts`` and insert the action, its violations and obligations (inside the caller's
+    transaction; the caller writes the audit event)."""
+    row, violations, obligations, decision = _build(actor, officer, agreement, action, facts)
+    row.save(force_insert=True)
     if violations:
         ActionViolation.objects.bulk_create(violations)
     if obligations:
         Obligation.objects.bulk_create(obligations)
-    row._prefetched_objects_cache = {"violations": sorted(violations, key=lambda v: v.code),
-                                     "obligations": sorted(obligations, key=lambda o: o.due)}
     return row, decision
 
 
@@ -241,6 +249,44 @@ def _same_facts(row: Action, officer: Officer, agreement: Agreement, a: ActionIn
     return diff
 
 
+def _reported_audit(row: Action, decision: pf.Decision, external_ref: str, reason: str | None) -> dict:
+    audit = _action_dict(row, decision)
+    audit.update(external_ref=external_ref, review=reason)
+    return audit
+
+
+def _one_statement(agreement: Agreement, action: ActionInput, facts: pf.Facts | None) -> bool:
+    """Whether this recording can be the single PostgreSQL statement of ``store_pg``: not inside a caller's
+    transaction (an upload's rows share one), with the facts at hand, and not a warrant the WSO review
+    sample may pick (the sample is drawn from the action's id, known only once it is stored)."""
+    from g287.oversight.services.reviews import reason_needs_id
+
+    return (facts is not None and connection.vendor == "postgresql" and not connection.in_atomic_block
+            and not reason_needs_id(agreement.model, action.function))
+
+
+def _record_one_statement(actor, officer, agreement, action, facts, external_ref):
+    from g287.audit.services import prepare
+    from g287.operations import store_pg
+    from g287.operations.models import ActionReference
+    from g287.oversight.models import ReviewItem
+    from g287.oversight.services.reviews import review_reason
+
+    row, violations, obligations, decision = _build(actor, officer, agreement, action, facts)
+    reference = review = None
+    if external_ref:
+        reference = row.reference = ActionReference(agency_id=agreement.agency_id, external_ref=external_ref,
+                                                    action=row)
+    reason = review_reason(row)
+    if reason is not None:
+        review = row.review = ReviewItem(action=row, agency_id=agreement.agency_id, reason=reason,
+                                         queued=row.recorded)
+    event = prepare(actor, "operations.record_action", "operations.action", None,
+                    _reported_audit(row, decision, external_ref, reason))
+    store_pg.store(row, violations, obligations, reference, review, event)
+    return row, decision
+
+
 def record_reported(actor, officer: Officer, agreement: Agreement, action: ActionInput,
                     external_ref: str = "", facts: pf.Facts | None = None) -> Recorded:
     """Record an action reported through the form, the API or an upload.
@@ -264,23 +310,25 @@ def record_reported(actor, officer: Officer, agreement: Agreement, action: Actio
     if len(external_ref) > 64:
         raise ValidationError({"external_ref": "external_ref is at most 64 characters"})
     # A reference is new almost always: store first and let the unique index find a repeat, which then
-    # rolls back and is answered from the stored action (one query less per recorded action).
+    # writes nothing and is answered from the stored action (one query less per recorded action).
     try:
-        with transaction.atomic():
-            row, decision = _store(actor, officer, agreement, action, facts or facts_for(officer, agreement))
-            if external_ref:
-                row.reference = ActionReference.objects.create(agency_id=agreement.agency_id,
-                                                               external_ref=external_ref, action=row)
-            # Oversight decides which actions a supervisor reviews; the item is written here so that
-            # recording and queueing are one write with one audit event.
-            reason = review_reason(row)
-            if reason is not None:
-                row.review = ReviewItem.objects.create(action=row, agency_id=agreement.agency_id, reason=reason,
-                                                       queued=row.recorded)
-            audit = _action_dict(row, decision)
-            audit.update(external_ref=external_ref, review=reason)
-            # Last, so that the audit chain's lock is held only until the commit that follows.
-            record(actor, "operations.record_action", "operations.action", row.pk, None, audit)
+        if _one_statement(agreement, action, facts):
+            row, decision = _record_one_statement(actor, officer, agreement, action, facts, external_ref)
+        else:
+            with transaction.atomic():
+                row, decision = _store(actor, officer, agreement, action, facts or facts_for(officer, agreement))
+                if external_ref:
+                    row.reference = ActionReference.objects.create(agency_id=agreement.agency_id,
+                                                                   external_ref=external_ref, action=row)
+                # Oversight decides which actions a supervisor reviews; the item is written here so that
+                # recording and queueing are one write with one audit event.
+                reason = review_reason(row)
+                if reason is not None:
+                    row.review = ReviewItem.objects.create(action=row, agency_id=agreement.agency_id,
+                                                           reason=reason, queued=row.recorded)
+                # Last, so that the audit chain's lock is held only until the commit that follows.
+                record(actor, "operations.record_action", "operations.action", row.pk, None,
+                       _reported_audit(row, decision, external_ref, reason))
     except IntegrityError:
         if not external_ref:
             raise

@@ -19,7 +19,8 @@ class ReviewItem(models.Model):
         RETURNED = "returned", _("Returned")
 
     action = models.OneToOneField("operations.Action", on_delete=models.CASCADE, related_name="review")
-    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="review_items")
+    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="review_items",
+                               db_index=False)  # the (agency, decision) index leads with it
     reason = models.CharField(max_length=10, choices=Reason.choices)
     queued = models.DateTimeField()
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)

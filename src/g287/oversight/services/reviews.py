@@ -55,6 +55,12 @@ def in_sample(action_id: int, rate) -> bool:
     return sample_point(action_id) < float(rate)
 
 
+def reason_needs_id(model: str, function: str) -> bool:
+    """Whether ``review_reason`` may need the action's id: a warrant a WSO agency served, which the sample
+    may pick (every other answer is known before the action is stored)."""
+    return model == AgreementModel.WSO and function in SERVED_WARRANTS
+
+
 def review_reason(action: Action, rate=None) -> str | None:
     """Why this action goes to a supervisor (None: it does not)."""
     if not action.allowed:
@@ -64,7 +70,7 @@ def review_reason(action: Action, rate=None) -> str | None:
     model = action.agreement.model
     if model in FULL_REVIEW_MODELS:
         return ReviewItem.Reason.DOCUMENT
-    if model == AgreementModel.WSO and action.function in SERVED_WARRANTS:
+    if reason_needs_id(model, action.function):
         rate = sample_rate(action.agreement.agency) if rate is None else rate
         return ReviewItem.Reason.SAMPLE if in_sample(action.pk, rate) else None
     return None
