@@ -7,75 +7,87 @@ held only while that statement commits. Every API and form request that records 
 trip to the database for the write instead of nine.
 
 The rows are the ones the ORM path (``services._store``) writes, built from the same unsaved model
-instances and their fields' own conversions; a test compares the two paths row by row.
+instances and their fields' own conversions; a test compares the two paths row by row. The statement's text
+depends only on how many rows of each kind it inserts, so it is composed once per shape and prepared.
 """
 
 from __future__ import annotations
 
-from django.db import IntegrityError, connection
+from functools import lru_cache
+
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections
+from django.db.models import Field
 
 from g287.audit import services as audit
+from g287.operations.models import Action, ActionReference, ActionViolation, Obligation
+from g287.oversight.models import ReviewItem
 from g287.rows import prepared_cursor
 
-_CHILD = {"action_id": "(SELECT id FROM a)"}  # a child row's action: the new action's id in the statement
+_CHILD = "action_id"  # a child row's action: the new action's id, ``(SELECT id FROM a)`` in the statement
 
 
-def _values(obj, replace: dict[str, str] | None = None) -> tuple[list[str], list[str], list]:
-    """Columns, value expressions and parameters of an unsaved instance, as the ORM's insert prepares them."""
-    replace = replace or {}
-    columns, exprs, params = [], [], []
-    for field in obj._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        columns.append(connection.ops.quote_name(field.column))
-        if field.attname in replace:
-            exprs.append(replace[field.attname])
-        else:
-            exprs.append("%s")
-            params.append(field.get_db_prep_save(field.pre_save(obj, True), connection))
-    return columns, exprs, params
+@lru_cache(maxsize=None)
+def _layout(model, vendor: str) -> tuple[str, str, tuple]:
+    """The model's insert columns, one row's value expressions and the fields whose values are parameters."""
+    conn = connections[DEFAULT_DB_ALIAS]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
+    exprs = ", ".join("(SELECT id FROM a)" if f.attname == _CHILD and model is not Action else "%s" for f in fields)
+    # pre_save matters only where a field overrides it (auto_now and the like); the others give the attribute.
+    params = tuple((f, f.attname, type(f).pre_save is not Field.pre_save) for f in fields
+                   if not (f.attname == _CHILD and model is not Action))
+    return columns, f"({exprs})", params
 
 
-def _insert(name: str, rows: list, returning: str, replace: dict[str, str] | None = None) -> tuple[str, list]:
-    """One CTE inserting ``rows`` (instances of one model)."""
-    params: list = []
-    tuples = []
-    columns: list[str] = []
-    for obj in rows:
-        columns, exprs, p = _values(obj, replace)
-        tuples.append(f"({', '.join(exprs)})")
-        params += p
-    table = connection.ops.quote_name(rows[0]._meta.db_table)
-    return f"{name} AS (INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join(tuples)} RETURNING {returning})", params
+def _params(obj, fields: tuple, conn, out: list) -> None:
+    for field, attname, pre_save in fields:
+        value = field.pre_save(obj, True) if pre_save else getattr(obj, attname)
+        out.append(field.get_db_prep_save(value, conn))
+
+
+_KINDS = (("a", Action), ("v", ActionViolation), ("o", Obligation), ("r", ActionReference), ("q", ReviewItem))
+
+
+@lru_cache(maxsize=256)
+def _statement(counts: tuple[int, int, int, int, int], vendor: str) -> str:
+    """The statement for one action with these numbers of violations, obligations, references and items."""
+    parts = []
+    for (name, model), n in zip(_KINDS, counts):
+        if n:
+            columns, row, _ = _layout(model, vendor)
+            table = connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
+            parts.append(f"{name} AS (INSERT INTO {table} ({columns}) VALUES {', '.join([row] * n)} RETURNING id)")
+    parts.append(f"h AS ({audit.head_update_sql('a.id::text', '%s', 'FROM a')})")
+    # LEFT JOIN: with no chain head the event's number is NULL, the insert fails and nothing is kept.
+    parts.append(
+        f"e AS (INSERT INTO {audit.EVENTS_TABLE} ({audit.EVENT_COLUMNS}) SELECT h.seq, %s, %s, %s, %s, %s, "
+        f"a.id::text, %s::jsonb, %s::jsonb, h.prev_hash, h.hash FROM a LEFT JOIN h ON true "
+        f"RETURNING id, seq, prev_hash, hash)")
+    n_v, n_o, n_r, n_q = counts[1:]
+    selects = ["a.id", "e.id", "e.seq", "e.prev_hash", "e.hash",
+               "(SELECT array_agg(id ORDER BY id) FROM v)" if n_v else "NULL",
+               "(SELECT array_agg(id ORDER BY id) FROM o)" if n_o else "NULL",
+               "(SELECT id FROM r)" if n_r else "NULL", "(SELECT id FROM q)" if n_q else "NULL"]
+    return f"WITH {', '.join(parts)} SELECT {', '.join(selects)} FROM a, e"
 
 
 def store(row, violations: list, obligations: list, reference, review, event: audit.Prepared) -> None:
     """Insert the action ``row`` with its children and audit event, outside any transaction (the statement is
     its own), and fill in the ids it returns. Raises IntegrityError when a constraint refuses a row (a
     reference already used), with nothing written."""
-    parts, params = [], []
-    for name, rows, replace in (("a", [row], None), ("v", violations, _CHILD), ("o", obligations, _CHILD),
-                                ("r", [reference] if reference else [], _CHILD),
-                                ("q", [review] if review else [], _CHILD)):
-        if rows:
-            sql, p = _insert(name, rows, "id", replace)
-            parts.append(sql)
-            params += p
-    parts.append(f"h AS ({audit.head_update_sql('a.id::text', '%s', 'FROM a')})")
-    params.append(event.content)
-    # LEFT JOIN: with no chain head the event's number is NULL, the insert fails and nothing is kept.
-    parts.append(
-        f"e AS (INSERT INTO {audit.EVENTS_TABLE} ({audit.EVENT_COLUMNS}) SELECT h.seq, %s, %s, %s, %s, %s, "
-        f"a.id::text, %s::jsonb, %s::jsonb, h.prev_hash, h.hash FROM a LEFT JOIN h ON true "
-        f"RETURNING id, seq, prev_hash, hash)")
-    params += [event.at, event.actor_id, event.actor_label, event.action, event.object_type,
+    conn = connections[DEFAULT_DB_ALIAS]
+    groups = ([row], violations, obligations, [reference] if reference is not None else [],
+              [review] if review is not None else [])
+    params: list = []
+    for (_, model), objs in zip(_KINDS, groups):
+        if objs:
+            fields = _layout(model, conn.vendor)[2]
+            for obj in objs:
+                _params(obj, fields, conn, params)
+    params += [event.content, event.at, event.actor_id, event.actor_label, event.action, event.object_type,
                audit.json_param(event.before), audit.json_param(event.after)]
-    selects = ["a.id", "e.id", "e.seq", "e.prev_hash", "e.hash",
-               "(SELECT array_agg(id ORDER BY id) FROM v)" if violations else "NULL",
-               "(SELECT array_agg(id ORDER BY id) FROM o)" if obligations else "NULL",
-               "(SELECT id FROM r)" if reference else "NULL", "(SELECT id FROM q)" if review else "NULL"]
-    sql = f"WITH {', '.join(parts)} SELECT {', '.join(selects)} FROM a, e"
-    with prepared_cursor(connection) as cur:
+    sql = _statement(tuple(len(g) for g in groups), conn.vendor)
+    with prepared_cursor(conn) as cur:
         try:
             cur.execute(sql, params)
         except IntegrityError:
@@ -84,21 +96,22 @@ def store(row, violations: list, obligations: list, reference, review, event: au
             audit.ensure_head()  # a new or flushed database: the first event creates the head
             cur.execute(sql, params)
         action_id, event_id, seq, prev_hash, digest, violation_ids, obligation_ids, ref_id, review_id = cur.fetchone()
-    _stored(row, action_id)
+    state = conn.alias
+    _stored(row, action_id, state)
     for objs, ids in ((violations, violation_ids), (obligations, obligation_ids)):
         for obj, pk in zip(objs, ids or []):  # ids come in the order of the VALUES list
-            _stored(obj, pk, action_id)
+            _stored(obj, pk, state, action_id)
     for obj, pk in ((reference, ref_id), (review, review_id)):
         if obj is not None:
-            _stored(obj, pk, action_id)
-    row.audit_event = event.event(event_id, seq, str(action_id), prev_hash, digest)
+            _stored(obj, pk, state, action_id)
+    row.audit_seq = seq  # the action's place in the audit chain
 
 
-def _stored(obj, pk: int, action_id: int | None = None) -> None:
+def _stored(obj, pk: int, alias: str, action_id: int | None = None) -> None:
     obj.pk = pk
     if action_id is not None:
         obj.action_id = action_id
-    obj._state.adding, obj._state.db = False, connection.alias
+    obj._state.adding, obj._state.db = False, alias
 
 
 def _head_exists(cur) -> bool:
