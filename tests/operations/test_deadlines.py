@@ -143,7 +143,7 @@ def test_deadline_page_and_fulfil_button_are_scoped_and_audited(client, world):
     assert r.status_code == 200 and "a-so (test)" in page and "b-so (test)" not in page
     assert "Tell ICE of the complaint" not in page  # not yet overdue on the 3rd
     r = client.get(reverse("operations:deadlines"), {"as_of": "2025-05-07"})
-    assert "Tell ICE of the complaint" in r.content.decode()
+    assert "Tell ICE of the complaint" in r.content.decode() and "Mark fulfilled" in r.content.decode()
     ob = Obligation.objects.get(action=world["detainer"])
     other = Obligation.objects.exclude(pk=ob.pk).get()
     assert client.post(reverse("operations:fulfil", args=["action", other.pk])).status_code == 404
@@ -231,7 +231,9 @@ def test_fulfil_page_a_refusal_is_403_and_changes_nothing(client, world):
     ob = Obligation.objects.get(action=world["detainer"])
     cob = world["complaint"].obligations.get()
     sign_in(client, _inspector_of(world["a"]))
-    assert client.get(reverse("operations:deadlines"), {"as_of": "2025-05-07"}).status_code == 200
+    page = client.get(reverse("operations:deadlines"), {"as_of": "2025-05-07"})
+    assert page.status_code == 200 and "Tell ICE of the complaint" in page.content.decode()
+    assert b"Mark fulfilled" not in page.content  # the page offers no button it would refuse
     events = AuditEvent.objects.count()
     r = client.post(reverse("operations:fulfil", args=["action", ob.pk]), {"next": "/actions/deadlines/"})
     assert r.status_code == 403

@@ -29,6 +29,23 @@ def may_see_deadlines(user) -> bool:
     return user.is_superuser or user.role != Role.OVERSIGHT
 
 
+# The roles whose marking of an action's obligation the service accepts (``services.check_fulfiller``) on the
+# deadlines they see; a complaint's are met by the complaint workflow, whose roles oversight decides.
+_MARK_ACTION_ROLES = frozenset({Role.PROGRAM_OFFICE, Role.FIELD_OFFICE, Role.SUPERVISOR, Role.LEA_COORDINATOR,
+                                Role.OFFICER})
+
+
+def may_mark(user, kind: str) -> bool:
+    """Whether the deadline page offers ``user`` to mark a visible deadline of ``kind`` fulfilled."""
+    from g287.oversight import roles
+
+    if not may_see_deadlines(user):
+        return False
+    if kind == "complaint":
+        return roles.may(user, roles.COMPLAINT)
+    return user.is_superuser or user.role in _MARK_ACTION_ROLES
+
+
 @dataclass(frozen=True)
 class Deadline:
     kind: str  # "action" or "complaint"

@@ -148,9 +148,10 @@ def deadline_list(request):
                         agency_id=agency_id, field_office_id=fo_id)
     overdue_rows = [d for d in rows if d.overdue(as_of)]
     offices = {fo.pk: fo for fo in FieldOffice.objects.all()}
+    marks = {kind: dl.may_mark(request.user, kind) for kind in ("action", "complaint")}
     by_office = [(offices.get(k), n) for k, n in dl.overdue_by(overdue_rows, "field_office")]
     return render(request, "operations/deadlines.html", {
-        "rows": [(d, d.status(as_of)) for d in rows[:1000]], "total": len(rows), "as_of": as_of,
+        "rows": [(d, d.status(as_of), marks[d.kind]) for d in rows[:1000]], "total": len(rows), "as_of": as_of,
         "as_of_local": timezone.localtime(as_of).strftime("%Y-%m-%dT%H:%M"), "overdue": overdue,
         "overdue_count": len(overdue_rows), "by_agency": dl.overdue_by(overdue_rows, "agency")[:50],
         "by_office": by_office, "agencies": visible_agencies(request.user).order_by("name")
