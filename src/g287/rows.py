@@ -47,13 +47,45 @@ def _prepared_cursor_class():
     return PreparedCursor
 
 
+class _KeptCursor:
+    """One prepared-statement cursor kept per database connection, without Django's cursor wrapper: each
+    request runs a few of these statements, and creating a cursor and passing through the wrapper cost
+    about as much as the statement's work on the client. Errors still become Django's database errors."""
+
+    def __init__(self, conn):
+        self.conn = conn
+        self.raw = _prepared_cursor_class()(conn.connection)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def execute(self, sql, params=None):
+        self.conn.validate_no_broken_transaction()
+        with self.conn.wrap_database_errors:
+            return self.raw.execute(sql, params)
+
+    def fetchone(self):
+        with self.conn.wrap_database_errors:
+            return self.raw.fetchone()
+
+
 def prepared_cursor(conn):
     """A cursor whose statements PostgreSQL parses and plans once per connection (server-side binding, every
     statement prepared; ``plan_cache_mode`` in the settings keeps the generic plan). Only for statements whose
-    text is fixed; elsewhere Django's client-side binding stays. On other databases, the usual cursor."""
+    text is fixed; elsewhere Django's client-side binding stays. On other databases, the usual cursor.
+
+    While queries are logged (``DEBUG``, a test capturing them) or execute wrappers are installed, the cursor
+    goes through Django's wrapper so that they see these statements too."""
     if conn.vendor != "postgresql":
         return conn.cursor()
     conn.ensure_connection()
-    raw = _prepared_cursor_class()(conn.connection)
-    # Django's wrapper: errors become django.db errors, and the query is logged like any other.
-    return conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
+    if conn.queries_logged or conn.execute_wrappers:
+        raw = _prepared_cursor_class()(conn.connection)
+        return conn.make_debug_cursor(raw) if conn.queries_logged else conn.make_cursor(raw)
+    kept = getattr(conn, "_g287_kept_cursor", None)
+    if kept is None or kept.raw.connection is not conn.connection or kept.raw.closed:
+        kept = conn._g287_kept_cursor = _KeptCursor(conn)
+    return kept
