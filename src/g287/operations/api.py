@@ -212,6 +212,16 @@ def _concrete(user):
 _JSON_ACCEPTS = ("", "*/*", "application/json")
 
 
+def _record(user, d: dict):
+    """The one write of ``POST /api/actions/``, whichever path answers: the officer, the agreement and their
+    facts read once, then the action recorded. ``d`` is validated input; returns (Recorded, external_ref).
+    Raises the model's DoesNotExist, FactsError, PermissionDenied or ValidationError, with nothing written."""
+    d = dict(d)
+    officer_id, agreement_id, ref = d.pop("officer"), d.pop("agreement"), d.pop("external_ref")
+    officer, agreement, facts = load_facts(officer_id, agreement_id)
+    return record_reported(user, officer, agreement, ActionInput(**d), ref, facts=facts), ref.strip()
+
+
 def _record_directly(request):
     """``create``'s answer to a new action in the common case, or None to let DRF answer. Nothing is written
     unless the answer is given here; DRF's own checks apply first: a session user, DRF's CSRF check."""
@@ -230,16 +240,13 @@ def _record_directly(request):
         return None
     if d is None:
         return None
-    officer_id, agreement_id = d.pop("officer"), d.pop("agreement")
     try:
-        officer, agreement, facts = load_facts(officer_id, agreement_id)
-        ref = d.pop("external_ref")
-        done = record_reported(user, officer, agreement, ActionInput(**d), ref, facts=facts)
+        done, ref = _record(user, d)
     except (Officer.DoesNotExist, Agreement.DoesNotExist, FactsError, PermissionDenied, ValidationError):
         return None  # refused before anything was written: DRF words the error
     if not done.created:
         return None  # a repeated reference: the stored action, as DRF reads it back
-    body = json.dumps(_created_payload(done.action, ref.strip()), ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(_created_payload(done.action, ref), ensure_ascii=False, separators=(",", ":"))
     response = HttpResponse(body.encode(), status=status.HTTP_201_CREATED, content_type="application/json")
     response["Vary"] = "Accept"
     return response
@@ -280,26 +287,20 @@ class ActionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             data = ActionInputSerializer(data=request.data)
             data.is_valid(raise_exception=True)
             d = dict(data.validated_data)
-        officer_id, agreement_id = d.pop("officer"), d.pop("agreement")
         try:
-            officer, agreement, facts = load_facts(officer_id, agreement_id)
+            done, ref = _record(_concrete(request.user), d)
         except Officer.DoesNotExist:
-            raise exceptions.ValidationError({"officer": [f"no officer {officer_id}"]}) from None
+            raise exceptions.ValidationError({"officer": [f"no officer {d['officer']}"]}) from None
         except Agreement.DoesNotExist:
-            raise exceptions.ValidationError({"agreement": [f"no agreement {agreement_id}"]}) from None
+            raise exceptions.ValidationError({"agreement": [f"no agreement {d['agreement']}"]}) from None
         except FactsError as exc:
             raise exceptions.ValidationError({"agreement": [str(exc)]}) from None
-        ref = d.pop("external_ref")
-        try:
-            done = record_reported(_concrete(request.user), officer, agreement, ActionInput(**d), ref, facts=facts)
         except PermissionDenied as exc:
             raise exceptions.PermissionDenied(str(exc)) from None
         except ValidationError as exc:
             raise exceptions.ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
-        except FactsError as exc:
-            raise exceptions.ValidationError({"agreement": [str(exc)]}) from None
         if done.created:  # the stored rows are at hand: no need to read them back
-            return Response(_created_payload(done.action, ref.strip()), status=status.HTTP_201_CREATED)
+            return Response(_created_payload(done.action, ref), status=status.HTTP_201_CREATED)
         return Response(ActionSerializer(_scoped_actions(request.user).get(pk=done.action.pk)).data)
 
 

@@ -27,7 +27,7 @@ _CHILD = "action_id"  # a child row's action: the new action's id, ``(SELECT id 
 
 
 @lru_cache(maxsize=None)
-def _layout(model, vendor: str) -> tuple[str, str, tuple]:
+def _layout(model) -> tuple[str, str, tuple]:
     """The model's insert columns, one row's value expressions and the fields whose values are parameters."""
     conn = connections[DEFAULT_DB_ALIAS]
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
@@ -49,12 +49,12 @@ _KINDS = (("a", Action), ("v", ActionViolation), ("o", Obligation), ("r", Action
 
 
 @lru_cache(maxsize=256)
-def _statement(counts: tuple[int, int, int, int, int], vendor: str) -> str:
+def _statement(counts: tuple[int, int, int, int, int]) -> str:
     """The statement for one action with these numbers of violations, obligations, references and items."""
     parts = []
     for (name, model), n in zip(_KINDS, counts):
         if n:
-            columns, row, _ = _layout(model, vendor)
+            columns, row, _ = _layout(model)
             table = connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
             parts.append(f"{name} AS (INSERT INTO {table} ({columns}) VALUES {', '.join([row] * n)} RETURNING id)")
     parts.append(f"h AS ({audit.head_update_sql('a.id::text', '%s', 'FROM a')})")
@@ -81,12 +81,12 @@ def store(row, violations: list, obligations: list, reference, review, event: au
     params: list = []
     for (_, model), objs in zip(_KINDS, groups):
         if objs:
-            fields = _layout(model, conn.vendor)[2]
+            fields = _layout(model)[2]
             for obj in objs:
                 _params(obj, fields, conn, params)
     params += [event.content, event.at, event.actor_id, event.actor_label, event.action, event.object_type,
                audit.json_param(event.before), audit.json_param(event.after)]
-    sql = _statement(tuple(len(g) for g in groups), conn.vendor)
+    sql = _statement(tuple(len(g) for g in groups))
     with prepared_cursor(conn) as cur:
         try:
             cur.execute(sql, params)
