@@ -64,6 +64,14 @@ def _do(request, fn, success: str):
     return True
 
 
+def _do_form(request, form, fn, success: str) -> None:
+    """``_do`` with a form's cleaned data when the form is valid; else its errors on the page."""
+    if form.is_valid():
+        _do(request, lambda: fn(form.cleaned_data), success)
+    else:
+        messages.error(request, _error_text(ValidationError(form.errors)))
+
+
 @login_required
 def dashboard(request):
     _guard(request)
@@ -193,11 +201,8 @@ def inspection_detail(request, pk):
 def finding_add(request, pk):
     _guard(request)
     ins = _inspection(request, pk)
-    form = f.FindingForm(request.POST)
-    if form.is_valid():
-        _do(request, lambda: s.add_finding(request.user, ins, **form.cleaned_data), _("Finding recorded."))
-    else:
-        messages.error(request, _error_text(ValidationError(form.errors)))
+    _do_form(request, f.FindingForm(request.POST), lambda d: s.add_finding(request.user, ins, **d),
+             _("Finding recorded."))
     return redirect("oversight:inspection-detail", pk=ins.pk)
 
 
@@ -207,12 +212,8 @@ def corrective_add(request, pk):
     _guard(request)
     finding = get_object_or_404(scope(Finding.objects.select_related("inspection__agency"), request.user,
                                       "inspection__agency"), pk=pk)
-    form = f.CorrectiveActionForm(request.POST)
-    if form.is_valid():
-        _do(request, lambda: s.add_corrective_action(request.user, finding, **form.cleaned_data),
-            _("Corrective action recorded."))
-    else:
-        messages.error(request, _error_text(ValidationError(form.errors)))
+    _do_form(request, f.CorrectiveActionForm(request.POST),
+             lambda d: s.add_corrective_action(request.user, finding, **d), _("Corrective action recorded."))
     return redirect("oversight:inspection-detail", pk=finding.inspection_id)
 
 
@@ -222,12 +223,8 @@ def corrective_close(request, pk):
     _guard(request)
     ca = get_object_or_404(scope(CorrectiveAction.objects.select_related("finding__inspection"), request.user,
                                  "finding__inspection__agency"), pk=pk)
-    form = f.CloseForm(request.POST)
-    if form.is_valid():
-        _do(request, lambda: s.close_corrective_action(request.user, ca, form.cleaned_data["closed"],
-                                                       form.cleaned_data["note"]), _("Closed."))
-    else:
-        messages.error(request, _error_text(ValidationError(form.errors)))
+    _do_form(request, f.CloseForm(request.POST),
+             lambda d: s.close_corrective_action(request.user, ca, d["closed"], d["note"]), _("Closed."))
     return redirect("oversight:inspection-detail", pk=ca.finding.inspection_id)
 
 
