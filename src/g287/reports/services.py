@@ -53,6 +53,15 @@ VERSION_TTL = float(os.environ.get("G287_DATA_VERSION_TTL", "1"))
 _version_memo: tuple[float, str] = (0.0, "")
 
 
+def _read_version(audit_filter: str, prefix: str) -> str:
+    """The newest audit event (those ``audit_filter`` keeps), publication and admin log entry, as one string."""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT (SELECT MAX(seq) FROM audit_auditevent{audit_filter}), "
+                    "(SELECT MAX(id) FROM registry_publication), (SELECT MAX(id) FROM django_admin_log)")
+        seq, pub, admin = cur.fetchone()
+    return f"{prefix}{seq or 0}.{pub or 0}.{admin or 0}"
+
+
 def data_version() -> str:
     """Changes whenever anything the figures depend on is written: every service write appends an audit
     event, every import adds a publication, and every change made in the admin adds an admin log entry. One
@@ -61,11 +70,7 @@ def data_version() -> str:
     now = time.monotonic()
     if VERSION_TTL > 0 and now - _version_memo[0] < VERSION_TTL:
         return _version_memo[1]
-    with connection.cursor() as cur:
-        cur.execute("SELECT (SELECT MAX(seq) FROM audit_auditevent), (SELECT MAX(id) FROM registry_publication), "
-                    "(SELECT MAX(id) FROM django_admin_log)")
-        seq, pub, admin = cur.fetchone()
-    version = f"{seq or 0}.{pub or 0}.{admin or 0}"
+    version = _read_version("", "")
     _version_memo = (now, version)
     return version
 
@@ -82,12 +87,8 @@ def registry_version() -> str:
     now = time.monotonic()
     if VERSION_TTL > 0 and now - _registry_memo[0] < VERSION_TTL:
         return _registry_memo[1]
-    with connection.cursor() as cur:
-        # A range on the indexed action column rather than LIKE, which SQLite would not answer from the index.
-        cur.execute("SELECT (SELECT MAX(seq) FROM audit_auditevent WHERE action >= 'registry.' AND action < 'registry/'), "
-                    "(SELECT MAX(id) FROM registry_publication), (SELECT MAX(id) FROM django_admin_log)")
-        seq, pub, admin = cur.fetchone()
-    version = f"r{seq or 0}.{pub or 0}.{admin or 0}"
+    # A range on the indexed action column rather than LIKE, which SQLite would not answer from the index.
+    version = _read_version(" WHERE action >= 'registry.' AND action < 'registry/'", "r")
     _registry_memo = (now, version)
     return version
 
