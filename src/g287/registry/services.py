@@ -19,6 +19,7 @@ from g287.registry.importers.ice_sheets import PARTICIPATING, Sheet, SheetError,
 from g287.registry.models import (Agency, Agreement, AgreementEvent, Application, LineageCandidate, Observation,
                                   Publication)
 from g287.registry.names import agency_identity
+from g287.registry.signals import lineage_updated
 
 
 # ---------------------------------------------------------------- import
@@ -30,6 +31,7 @@ class FileResult:
     rows: int = 0
     message: str = ""
     missing: tuple[str, ...] = ()
+    sha256: str = ""
 
 
 @dataclass
@@ -95,7 +97,7 @@ def store_sheet(sheet: Sheet) -> FileResult:
             "rows_not_seen_before": len(identities - known),
             "rows_with_moa_link": sum(1 for r in sheet.rows if r.moa_url),
         })
-    return FileResult(str(sheet.path), "imported", len(sheet.rows))
+    return FileResult(str(sheet.path), "imported", len(sheet.rows), sha256=sheet.sha256)
 
 
 _OBSERVATION_COLUMNS = ("publication_id", "row", "identity", "state", "name", "ice_type", "county", "model",
@@ -143,6 +145,9 @@ def import_ice_sheets(paths, progress: bool = True, stream=None) -> ImportReport
     bar.close()
     if report.imported:
         report.lineage = lineage.recompute()
+        imported = list(Publication.objects.filter(
+            sha256__in=[f.sha256 for f in report.imported]).values_list("id", flat=True))
+        transaction.on_commit(lambda: lineage_updated.send(sender=None, publications=imported, full=False))
     return report
 
 
