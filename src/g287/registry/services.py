@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from g287.audit.services import record
 from g287.registry import lineage
+from g287.registry.choices import AuditAction
 from g287.registry.importers.ice_sheets import PARTICIPATING, Sheet, SheetError, read_sheet, sha256_of
 from g287.registry.models import (Agency, Agreement, AgreementEvent, Application, LineageCandidate, Observation,
                                   Publication)
@@ -83,14 +84,14 @@ def store_sheet(sheet: Sheet) -> FileResult:
         rows = [
             (pub.pk, r.row, observation_identity(sheet.kind, r.state, r.name, r.model, r.signed), r.state,
              r.name[:255], r.ice_type[:80], r.county[:120], r.model, r.signed, r.moa_text, r.moa_url[:500],
-             r.addendum_text, r.addendum_url[:500], r.note)
+             r.addendum_text, r.addendum_url[:500], r.moa_capture_url[:800], r.note)
             for r in sheet.rows
         ]
         identities = {row[2] for row in rows}
         known = set(Observation.objects.filter(identity__in=identities, publication__kind=sheet.kind)
                     .values_list("identity", flat=True).distinct())
         _insert_observations(rows)
-        record(None, "registry.import_publication", "publication", pub.pk, None, {
+        record(None, AuditAction.IMPORT_PUBLICATION, "publication", pub.pk, None, {
             "file": sheet.file_name, "kind": sheet.kind, "published": sheet.published.isoformat(),
             "edition": sheet.edition, "captured": sheet.captured.isoformat() if sheet.captured else None,
             "sha256": sheet.sha256, "rows": len(rows), "distinct_rows": len(identities),
@@ -101,7 +102,7 @@ def store_sheet(sheet: Sheet) -> FileResult:
 
 
 _OBSERVATION_COLUMNS = ("publication_id", "row", "identity", "state", "name", "ice_type", "county", "model",
-                        "signed", "moa_text", "moa_url", "addendum_text", "addendum_url", "note")
+                        "signed", "moa_text", "moa_url", "addendum_text", "addendum_url", "moa_capture_url", "note")
 
 
 def _insert_observations(rows: list[tuple]) -> None:
@@ -332,7 +333,7 @@ def import_roster(path) -> RosterResult:
         result = RosterResult(len(roster), len(agencies), matched, unmatched)
         if not changed:
             return result  # nothing written, nothing to audit: a re-run leaves no trace
-        record(None, "registry.import_roster", "roster", Path(path).name, None, {
+        record(None, AuditAction.IMPORT_ROSTER, "roster", Path(path).name, None, {
             "file": Path(path).name, "sha256": sha256_of(Path(path)), "roster_rows": len(roster),
             "agencies": len(agencies), "matched": matched, "unmatched": len(unmatched), "changed": len(changed),
         })

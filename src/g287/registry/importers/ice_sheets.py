@@ -87,6 +87,7 @@ class SheetRow:
     moa_url: str = ""
     addendum_text: str = ""
     addendum_url: str = ""
+    moa_capture_url: str = ""
     note: str = ""
 
 
