@@ -3,6 +3,8 @@
 Keys (``key``) are derived from content, so a re-import never renumbers anything.
 """
 
+import re
+
 from django.db import models
 
 from g287.registry.choices import AgreementModel, Party, TemplateVersion
@@ -162,6 +164,15 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def dated_by(self) -> str:
+        """How the publication's date was known, in words."""
+        if self.source == self.Source.WEB_TABLE:
+            return "the web archive's capture of ICE's 287(g) page (the page carries no date)"
+        if re.search(r"-\d{14}\.xlsx$", self.file_name):
+            return "the web archive's capture (ICE's own file name was not kept)"
+        return "ICE's file name"
 
 
 class Application(models.Model):

@@ -210,14 +210,12 @@ def describe_name(path: Path) -> NameReading | None:
             captured = datetime.strptime(m[2], "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
         except ValueError:
             return None
+        # Dated by the capture: the web page carries no date, and the archive kept no ICE file name. That is
+        # the source's nature (Publication.source, captured), not a repair, so it carries no note.
         if m[1].lower() == "participatingentities":
-            return NameReading(PARTICIPATING, WEB_TABLE, captured.date(), "", captured,
-                               ["the table on ICE's 287(g) web page as a web archive captured it; "
-                                "dated by the capture (the page carries no date)"])
+            return NameReading(PARTICIPATING, WEB_TABLE, captured.date(), "", captured)
         kind = PARTICIPATING if m[1].lower().startswith("participating") else PENDING
-        return NameReading(kind, SPREADSHEET, captured.date(), "", captured,
-                           ["ICE's spreadsheet as a web archive captured it; ICE's own file name was not kept, "
-                            "so the capture dates it"])
+        return NameReading(kind, SPREADSHEET, captured.date(), "", captured)
     m = _ICE_NAME.match(stem)
     if not m:
         return None
