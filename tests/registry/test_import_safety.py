@@ -24,14 +24,14 @@ def test_a_killed_import_leaves_the_registry_as_it_was_and_the_next_run_repairs_
     # The process dies after some files were stored and before the lineage placed them.
     for path in rest[:20]:
         services.store_sheet(read_sheet(path))
-    assert Publication.objects.filter(placed=False).count() == 20
+    assert Publication.all_objects.filter(placed=False).count() == 20
     assert services.registry_stats() == before  # unplaced lists do not count
     assert services.agreement_statuses() == statuses
     assert not Agreement.objects.filter(status="removed").count() > before["agreements"]["removed"]
     # The next run finds those files unchanged, and still places them.
     report = services.import_ice_sheets(files[:30], progress=False)
     assert len(report.unchanged) == 30 and not report.imported
-    assert not Publication.objects.filter(placed=False).exists()
+    assert not Publication.all_objects.filter(placed=False).exists()
     assert services.registry_stats()["publications"] == 30
 
 

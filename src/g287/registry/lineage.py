@@ -84,7 +84,7 @@ def _order_text(pub) -> str:
 
 def ordered_publications(qs=None) -> list[Publication]:
     """Publications in publication order; by default those the lineage has placed."""
-    pubs = list(qs if qs is not None else Publication.objects.filter(placed=True))
+    pubs = list(qs if qs is not None else Publication.objects.all())
     pubs.sort(key=publication_order_key)
     return pubs
 
@@ -342,8 +342,8 @@ def _save_checkpoint(fold: Fold) -> None:
 def place(progress: bool = False, stream=None) -> dict:
     """Place every publication not yet placed: resume the fold from its checkpoint when they all sort after it,
     else recompute from every publication."""
-    unplaced = list(Publication.objects.filter(placed=False))
-    placed_count = Publication.objects.filter(placed=True).count()
+    unplaced = list(Publication.all_objects.filter(placed=False))
+    placed_count = Publication.objects.count()
     fold = _load_checkpoint()
     if (fold is None or fold.placed != placed_count or not unplaced
             or min(_order_text(p) for p in unplaced) <= fold.order_key):
@@ -356,7 +356,7 @@ def place(progress: bool = False, stream=None) -> dict:
 @transaction.atomic
 def recompute(progress: bool = False, stream=None) -> dict:
     """Rebuild agencies, agreements, applications, events and candidates from every publication's rows."""
-    pubs = ordered_publications(Publication.objects.all())
+    pubs = ordered_publications(Publication.all_objects.all())
     return _run(Fold(), pubs, progress, stream, full=True)
 
 
@@ -375,7 +375,7 @@ def _run(fold: Fold, pubs: list, progress: bool, stream, full: bool) -> dict:
         return recompute(progress=progress, stream=stream)
     fold.successors()
     counts = _write(fold, new_obs)
-    Publication.objects.filter(placed=False).update(placed=True)
+    Publication.all_objects.filter(placed=False).update(placed=True)
     _save_checkpoint(fold)
     counts["full"] = full
     counts["placed"] = len(pubs)
@@ -482,7 +482,7 @@ def _write(fold: Fold, new_obs: list[dict]) -> dict:
             apps[merged_key] = dict(rec, agency=agency)
         else:  # an agency renamed after it applied: one application
             if pos is None:
-                pos = {p.pk: i for i, p in enumerate(ordered_publications(Publication.objects.all()))}
+                pos = {p.pk: i for i, p in enumerate(ordered_publications(Publication.all_objects.all()))}
             if pos.get(rec["last"], -1) > pos.get(have["last"], -1):
                 have["last"] = rec["last"]
             if pos.get(rec["first"], -1) < pos.get(have["first"], -1):
@@ -558,7 +558,7 @@ def _write_events(fold: Fold, agreement_id: dict[str, int]) -> None:
     K = AgreementEvent.Kind
     chains = fold.chains
     final = len(fold.part_ids) - 1
-    pubs = Publication.objects.in_bulk(fold.part_ids)
+    pubs = Publication.all_objects.in_bulk(fold.part_ids)
     want: set[tuple] = set()
 
     def pub_of(i):

@@ -129,6 +129,13 @@ class AgreementEvent(models.Model):
         return f"{self.get_kind_display()} {self.date}"
 
 
+class PlacedPublications(models.Manager):
+    """What the registry shows: the publications the lineage has placed."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(placed=True)
+
+
 class Publication(models.Model):
     """One ICE list as captured: which list, in which form, ICE's date, when it was captured, its content hash.
 
@@ -155,8 +162,11 @@ class Publication(models.Model):
     rows = models.PositiveIntegerField(default=0)
     quarantined = models.PositiveIntegerField(default=0)  # rows kept as QuarantinedObservation
     note = models.CharField(max_length=500, blank=True, default="")  # how the file was dated or read
-    placed = models.BooleanField(default=False, db_index=True)
+    placed = models.BooleanField(default=True, db_index=True)  # an import stores its lists unplaced
     imported = models.DateTimeField(auto_now_add=True)
+
+    objects = PlacedPublications()
+    all_objects = models.Manager()  # with the ones an import has stored and the lineage not yet placed
 
     class Meta:
         ordering = ["published", "edition", "captured", "id"]

@@ -97,9 +97,9 @@ def store_sheet(sheet: Sheet) -> FileResult:
     """Write one publication, its rows, its quarantined rows and its audit event in one transaction. The
     publication is not placed yet: it counts once the lineage has placed it. Same content twice: no-op."""
     with transaction.atomic():
-        if Publication.objects.filter(sha256=sheet.sha256).exists():
+        if Publication.all_objects.filter(sha256=sheet.sha256).exists():
             return FileResult(str(sheet.path), "unchanged", len(sheet.rows), "already imported (same content)")
-        pub = Publication.objects.create(
+        pub = Publication.all_objects.create(
             kind=sheet.kind, source=sheet.source, file_name=sheet.file_name, path=_shown_path(sheet.path)[:500],
             sha256=sheet.sha256, published=sheet.published, edition=sheet.edition, captured=sheet.captured,
             rows=len(sheet.rows), quarantined=len(sheet.quarantined), note=sheet.note, placed=False)
@@ -149,7 +149,7 @@ def _date_like_twin(sheet: Sheet, redated: dict[str, tuple]) -> None:
         return
     twin = redated.get(sheet.stem)
     if twin is None:
-        pub = (Publication.objects.filter(kind=PARTICIPATING, file_name=f"participatingAgencies{sheet.stem}.xlsx")
+        pub = (Publication.all_objects.filter(kind=PARTICIPATING, file_name=f"participatingAgencies{sheet.stem}.xlsx")
                .exclude(published=sheet.published).first())
         twin = (pub.published, pub.file_name) if pub and "one-digit correction" in pub.note else None
     if twin and twin[0] != sheet.published:
@@ -166,7 +166,7 @@ def import_ice_sheets(paths, progress: bool = True, stream=None) -> ImportReport
 
     report = ImportReport()
     files = collect_files(paths)
-    known = set(Publication.objects.values_list("sha256", flat=True))
+    known = set(Publication.all_objects.values_list("sha256", flat=True))
     redated: dict[str, tuple] = {}
     bar = tqdm(files, desc="ICE lists", unit="file", file=stream or sys.stderr, disable=not progress)
     for path in bar:
@@ -191,7 +191,7 @@ def import_ice_sheets(paths, progress: bool = True, stream=None) -> ImportReport
                                 missing=exc.missing)
         report.files.append(result)
     bar.close()
-    unplaced = list(Publication.objects.filter(placed=False).values_list("id", flat=True))
+    unplaced = list(Publication.all_objects.filter(placed=False).values_list("id", flat=True))
     if unplaced:
         report.lineage = lineage.place(progress=progress, stream=stream)
         transaction.on_commit(lambda: lineage_updated.send(sender=None, publications=unplaced,
@@ -201,7 +201,7 @@ def import_ice_sheets(paths, progress: bool = True, stream=None) -> ImportReport
 
 def quality_report(publication: str | None = None) -> list[dict]:
     """Every repaired and every quarantined row, by publication and row (``g287 registry qa``)."""
-    pubs = {p.pk: p for p in Publication.objects.all()}
+    pubs = {p.pk: p for p in Publication.all_objects.all()}
     out = []
     repaired = Observation.objects.exclude(note="").values_list("publication_id", "row", "state", "name", "note")
     for pub_id, row, state, name, note in repaired:

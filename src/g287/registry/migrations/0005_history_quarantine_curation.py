@@ -5,11 +5,6 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-def place_existing(apps, schema_editor):
-    """Publications imported before this migration were already in the lineage."""
-    apps.get_model("registry", "Publication").objects.update(placed=True)
-
-
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -46,7 +41,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='publication',
             name='placed',
-            field=models.BooleanField(db_index=True, default=False),
+            field=models.BooleanField(db_index=True, default=True),
         ),
         migrations.AddField(
             model_name='publication',
@@ -104,5 +99,4 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('publication', 'row'), name='registry_quarantine_row')],
             },
         ),
-        migrations.RunPython(place_existing, migrations.RunPython.noop),
     ]
