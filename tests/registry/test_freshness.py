@@ -118,3 +118,27 @@ def test_the_open_data_names_the_list_and_warns_when_it_is_old(tmp_path):
 
     about = [list(r) for r in load_workbook(tmp_path / "old" / "open-data.xlsx").worksheets[0].values]
     assert ["ICE list reflected", "participatingAgencies12302025am.xlsx", "2025-12-30"] in about
+
+
+def test_the_annual_report_names_the_list_and_warns_when_it_is_old(tmp_path):
+    from g287.reports.annual import build
+
+    publication(date(2025, 7, 3))
+    html = build(2025, tmp_path, pdf=False).html.read_text()
+    assert "participatingAgencies07032025am.xlsx of 2025-07-03" in html
+    assert "<strong>Out of date:</strong>" in html and "181 days older than 2025-12-31" in html
+
+
+def test_the_stats_command_says_which_list_its_figures_reflect():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    publication(date(2025, 12, 30))
+    out = StringIO()
+    call_command("registry", "stats", "--as-of", "2026-01-20", stdout=out)
+    assert "OUT OF DATE: As of 2026-01-20, the registry reflects ICE's participating agencies list " \
+           "participatingAgencies12302025am.xlsx of 2025-12-30. Warning: that list is 21 days older" in out.getvalue()
+    out = StringIO()
+    call_command("registry", "stats", "--json", "--as-of", "2026-01-02", stdout=out)
+    assert json.loads(out.getvalue())["reflects"]["stale"] is False

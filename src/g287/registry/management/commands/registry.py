@@ -46,8 +46,14 @@ class Command(BaseCommand):
     def _stats(self, options):
         from g287.registry.services import registry_stats
 
+        from django.utils import timezone
+
+        from g287.registry.freshness import reflects
+
         as_of = _day(options["as_of"]) if options["as_of"] else None
         stats = registry_stats(as_of)
+        # Which list these figures reflect on the day asked (today by default), and whether it is old.
+        stats["reflects"] = reflects(as_of or timezone.localdate()).as_dict()
         if options["json"]:
             self.stdout.write(json.dumps(stats, indent=2))
             return
@@ -59,6 +65,7 @@ class Command(BaseCommand):
         width = max(len(k) for k, _ in rows)
         for k, v in rows:
             self.stdout.write(f"{k.ljust(width)}  {v}")
+        self.stdout.write(("OUT OF DATE: " if stats["reflects"]["stale"] else "") + stats["reflects"]["statement"])
 
     def _lineage(self, options):
         from g287.registry import lineage
