@@ -42,7 +42,7 @@ from django.db import connection, transaction
 from rapidfuzz import fuzz
 from tqdm import tqdm
 
-from g287.registry.field_offices import load_field_offices, office_by_state
+from g287.registry.field_offices import load_field_offices, office_resolver
 from g287.registry.models import (Agency, Agreement, AgreementEvent, Application, FieldOffice, LineageCandidate,
                                   LineageCheckpoint, LineageDecision, Observation, Publication)
 from g287.registry.names import agency_identity, normalize
@@ -390,7 +390,7 @@ def _write(fold: Fold, new_obs: list[dict]) -> dict:
     # --- agencies ---
     if not FieldOffice.objects.exists():
         load_field_offices()  # shipped data, normally loaded by a migration; a flushed database lacks it
-    offices = office_by_state(list(FieldOffice.objects.all()))
+    office_for = office_resolver(list(FieldOffice.objects.all()))
     latest = {}
     for key, o in fold.latest_by_agency.items():
         latest[_canonical(alias, key)] = o
@@ -398,7 +398,7 @@ def _write(fold: Fold, new_obs: list[dict]) -> dict:
                                                           "field_office_id"])}
     new_agencies, changed_agencies = [], []
     for key, o in latest.items():
-        office = offices.get(o["state"])
+        office = office_for(o["state"], o["county"])[0]
         values = dict(name=o["name"], state=o["state"], ice_type=o["ice_type"], county=o["county"],
                       field_office_id=office.pk if office else None)
         agency = existing_agencies.get(key)
