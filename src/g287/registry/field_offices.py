@@ -168,16 +168,6 @@ def office_resolver(offices: Iterable) -> OfficeFor:
     return office_for
 
 
-def office_by_state(offices) -> dict[str, object]:
-    """USPS state → the one field office whose area covers it. States split between several field offices
-    (Texas, California, New York: by county) are left out; ``office_resolver`` answers those by county."""
-    seen: dict[str, list] = {}
-    for office in offices:
-        for st in office.states:
-            seen.setdefault(st, []).append(office)
-    return {st: lst[0] for st, lst in seen.items() if len(lst) == 1}
-
-
 def agencies_by_office() -> dict:
     """Each field office with its number of agencies, and every agency without an office with the reason
     (from the resolver: the county unknown, a county outside the state's areas; or, when the resolver now finds
