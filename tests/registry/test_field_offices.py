@@ -70,6 +70,18 @@ def test_whole_states_and_county_splits(office_for):
     assert office is None and "2 field offices" in why
 
 
+def test_typos_in_ices_county_cells_are_read_when_one_reading_is_the_only_one(office_for):
+    # As ICE's lists have them (2021–2025).
+    assert code(office_for("TX", "Guadalupe Conty")) == "san-antonio"
+    office, why = office_for("TX", "Lampass County")
+    assert office.code == "san-antonio" and "'Lampass County' read as 'lampasas'" in why
+    assert code(office_for("TX", "Somervill")) == "houston"  # Somervell County
+    # "Fall County" is one letter from both Falls and Hall County: no single reading, so no office.
+    assert office_for("TX", "Fall County") == (None, "county 'Fall County' is not in Texas's areas of "
+                                                     "responsibility")
+    assert office_for("TX", "#NA") == (None, "county unknown")
+
+
 def test_why_there_is_no_office(office_for):
     assert office_for("TX", "") == (None, "county unknown")
     assert office_for("TX", "   ") == (None, "county unknown")
