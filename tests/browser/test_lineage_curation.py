@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from g287.accounts.models import Role, User
 from g287.registry.models import LineageDecision, Publication
 from tests.browser.test_journeys import PASSWORD, h1, sign_in
+from tests.browser.test_portal_a11y import serious_violations
 from tests.registry.test_curation import import_candidates
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,6 +33,7 @@ def test_the_program_office_rejects_a_declined_pair_with_its_reason(page, tmp_pa
     row = page.locator(f"#candidate-{declined.pk}")
     expect(row).to_contain_text(declined.old_identity)
     expect(row.get_by_test_id("decision")).to_have_text("—")
+    assert serious_violations(page) == []
     row.locator("label", has_text="Rejected: different agreements").click()  # USWDS styles the label, not the input
     row.get_by_label("Reason").fill("Cocoa and Cocoa Beach are two departments.")
     screenshot("decide")
