@@ -66,12 +66,41 @@ def test_the_program_office_confirms_a_declined_candidate_with_its_reason(tmp_pa
     assert event.before is None and event.after["decision"] == "confirm"
     assert event.after["candidate"]["lineage_reason"] == declined.reason
 
-    # Deciding again on the same pair replaces the decision; the audit log keeps both.
+    # Deciding again on the same pair replaces the decision; the audit log keeps both. (Once the lineage applies
+    # the confirmation, the pair is a merge, which can only be split.)
     again = LineageCandidate.objects.get(old_identity=declined.old_identity, new_identity=declined.new_identity)
-    row, _ = decide(po, again, "reject", "On a second look: two departments.", at=AT)
-    assert LineageDecision.objects.get().decision == "reject"
+    second = "split" if again.merged else "reject"
+    row, _ = decide(po, again, second, "On a second look: two departments.", at=AT)
+    assert LineageDecision.objects.get().decision == second
     last = AuditEvent.objects.order_by("-seq").first()
-    assert last.before["decision"] == "confirm" and last.after["decision"] == "reject"
+    assert last.before["decision"] == "confirm" and last.after["decision"] == second
+
+
+def _pair(c):
+    return LineageCandidate.objects.get(old_identity=c.old_identity, new_identity=c.new_identity)
+
+
+def test_every_recompute_applies_the_decisions(tmp_path):
+    from g287.registry import lineage
+
+    if not hasattr(lineage, "_decisions"):
+        pytest.skip("this lineage does not read the program office's decisions yet")
+    from g287.registry.models import Agreement
+
+    declined, merged = import_candidates(tmp_path)
+    po = user(Role.PROGRAM_OFFICE)
+    agreements = Agreement.objects.count()
+    decide(po, declined, "confirm", "The same department, renamed.", at=AT)
+    now = _pair(declined)
+    assert now.merged and "confirmed by the program office: The same department, renamed." in now.reason
+    assert Agreement.objects.count() == agreements - 1
+    lineage.recompute()  # and again: the decision holds
+    assert _pair(declined).merged and Agreement.objects.count() == agreements - 1
+
+    decide(po, _pair(declined), "split", "No: two departments after all.", at=AT)
+    assert not _pair(declined).merged and Agreement.objects.count() == agreements
+    decide(po, _pair(merged), "split", "Palm Bay and City of Palm Bay are two agencies.", at=AT)
+    assert not _pair(merged).merged and "split by the program office" in _pair(merged).reason
 
 
 def test_a_merge_can_only_be_split_and_a_declined_pair_never(tmp_path):
