@@ -40,7 +40,10 @@ def test_the_program_office_rejects_a_declined_pair_with_its_reason(page, tmp_pa
     row.get_by_role("button", name="Decide").click()
 
     expect(page.get_by_text("The lineage was recomputed.")).to_be_visible()
-    decided = page.locator("[data-candidate]", has_text=declined.old_identity).first.get_by_test_id("decision")
+    # The lineage was recomputed, so the pair's row has a new number: find it by the two rows' identities.
+    pair = page.locator(f'[data-pair="{declined.old_identity} {declined.new_identity}"]')
+    expect(pair).to_have_count(1)
+    decided = pair.get_by_test_id("decision")
     expect(decided).to_contain_text("Rejected: different agreements")
     expect(decided).to_contain_text("by po.curator")
     expect(decided).to_contain_text("Cocoa and Cocoa Beach are two departments.")
