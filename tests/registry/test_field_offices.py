@@ -139,3 +139,30 @@ def test_a_bad_file_is_refused_naming_the_row(tmp_path):
                    '"Dallas", "Texas", "Harris County", ""\n')
     with pytest.raises(ValueError, match="row 3: Harris County, Texas is already in houston's area"):
         read_field_offices(bad)
+
+
+def test_an_import_gives_agencies_their_office_by_county(tmp_path):
+    from datetime import date
+
+    from g287.registry import lineage, services
+
+    from .sheets import PART_HEADER, part_row, write_sheet
+
+    if not hasattr(lineage, "office_resolver"):
+        pytest.skip("this lineage gives agencies their office by state only")
+    sheet = write_sheet(tmp_path, "participatingAgencies06012025am.xlsx", PART_HEADER, [
+        part_row("TEXAS", "Harris County Sheriff's Office", "Jail Enforcement Model", date(2025, 3, 1),
+                 county="Harris County"),
+        part_row("NEW YORK", "Erie County Sheriff's Office", "Task Force Model", date(2025, 3, 1), county="Erie County"),
+        part_row("NEW YORK", "Nassau County Police Department", "Task Force Model", date(2025, 3, 1),
+                 county="Nassau County "),
+        part_row("TEXAS", "Texas National Guard", "Task Force Model", date(2025, 3, 1), type_="State"),
+        part_row("GEORGIA", "Cobb County Sheriff's Office", "Jail Enforcement Model", date(2025, 3, 1)),
+    ])
+    assert not services.import_ice_sheets([sheet], progress=False).errors
+    office = dict(Agency.objects.values_list("name", "field_office__code"))
+    assert office == {"Harris County Sheriff's Office": "houston", "Erie County Sheriff's Office": "buffalo",
+                      "Nassau County Police Department": "new-york-city", "Texas National Guard": None,
+                      "Cobb County Sheriff's Office": "atlanta"}
+    unassigned = agencies_by_office()["unassigned"]
+    assert [(a["name"], a["reason"]) for a in unassigned] == [("Texas National Guard", "county unknown")]
