@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 from pathlib import Path
 
@@ -75,6 +76,7 @@ def collect_files(paths) -> list[Path]:
     return out
 
 
+@lru_cache(maxsize=100_000)
 def observation_identity(kind: str, state: str, name: str, model: str, signed: date | None) -> str:
     """The content-derived key of a listed row: agency (state + name), model, and for an MOA the signing date."""
     base = f"{agency_identity(state, name)}:{model}"
