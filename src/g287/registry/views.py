@@ -131,7 +131,7 @@ def _timeline(agreements) -> list[TimelineEntry]:
         if first and AgreementEvent.Kind.LISTED not in kinds[a.pk]:
             entries.append(TimelineEntry(date=first.published, kind=AgreementEvent.Kind.LISTED,
                                          label=_label(AgreementEvent.Kind.LISTED), agreement=a, publication=first))
-        if (last and getattr(a, "status_on", None) in (Status.REMOVED, Status.SUPERSEDED)
+        if (last and getattr(a, "listing_on", None) in (Status.REMOVED, Status.SUPERSEDED)
                 and AgreementEvent.Kind.REMOVED not in kinds[a.pk]):
             gone = next_participating(last)
             if gone:

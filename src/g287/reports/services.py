@@ -129,7 +129,7 @@ def _fips() -> tuple[dict[str, str], dict[tuple[str, str], dict]]:
 
 
 def active_agreements(as_of: date):
-    return annotate_status(Agreement.objects.all(), as_of).filter(status_on=Status.ACTIVE)
+    return annotate_status(Agreement.objects.all(), as_of).filter(listing_on=Status.ACTIVE)
 
 
 def map_data(as_of: date) -> dict:
