@@ -148,12 +148,12 @@ def test_coordinator_records_a_complaint_received_and_moves_it_along(client):
 def test_last_officer_refusal_offers_the_suspension_path(client):
     ag = f.agency()
     m = f.agreement(ag)
-    f.officer(ag, "B-1", authorize=m)
+    b1 = f.officer(ag, "B-1", authorize=m)
     sign_in(client, user("prog", Role.PROGRAM_OFFICE))
     url = reverse("oversight:agency-sanctions", args=[ag.pk])
     page = client.get(url).content.decode()
     assert "When a notice given today takes effect" in page
-    r = client.post(url, {"kind": "revoke_officer", "reason": "misconduct", "officer_reference": "B-1",
+    r = client.post(url, {"kind": "revoke_officer", "reason": "misconduct", "officer": b1.pk,
                           "start": "2025-06-01"})
     html = r.content.decode()
     assert r.status_code == 200 and "no authorized officer" in html and "?kind=suspend_agreement" in html

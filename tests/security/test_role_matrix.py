@@ -139,6 +139,15 @@ def _day(offset=0) -> str:
     return TODAY().isoformat()
 
 
+def _training(w, s):
+    return {"course": "refresher", "model": "JEM", "completed": "2025-06-01", "exams": "77"}
+
+
+def _authorization(side, second=False):
+    """The first (API) or second (page) officer's authorization: the other keeps the agreement staffed."""
+    return (side.officer2 if second else side.officer).authorizations.order_by("id").first().pk
+
+
 DECLARED = {"declared_lawsuits": "0", "declared_consent_decrees": "0", "declared_findings": "0", "officers_planned": "2"}
 
 TABLE: dict[str, E | list[E]] = {
@@ -254,6 +263,46 @@ TABLE: dict[str, E | list[E]] = {
                                         params=lambda w, s: {"pk": w.side(s).complaints[0].pk}),
     "oversight-api:sanction-list": E(roles(*VIEW), shows=VIEW),
     "oversight-api:sanction-detail": E(scoped(*VIEW), sides=AB, params=lambda w, s: {"pk": w.side(s).sanction.pk}),
+    # Personnel: officers of the agencies in scope for ICE staff and coordinators; coordinators nominate (their own
+    # agency) and record trainings; the program and field office certify eligibility, authorize and revoke.
+    "personnel:officer-list": E(roles(*VIEW), shows=VIEW),
+    "personnel:officer-new": E(roles(LEA), post=roles(LEA), writes=True,
+                               body=lambda w, s: {"reference": "MATRIX-NOMINEE", "us_citizen": "on",
+                                                  "lea_experience_years": "3", "nominated": "2025-05-01"}),
+    "personnel:officer-detail": E(scoped(*VIEW), sides=AB, params=lambda w, s: {"pk": w.side(s).officer.pk}),
+    "personnel:training-add": E(POST_ONLY, post=scoped(LEA), writes=True, sides=AB,
+                                params=lambda w, s: {"pk": w.side(s).officer.pk}, body=_training),
+    "personnel:eligibility": E(POST_ONLY, post=scoped(PO, FO), writes=True, sides=AB,
+                               params=lambda w, s: {"pk": w.side(s).officer.pk},
+                               body=lambda w, s: {"background_check": "approved", "us_citizen": "on",
+                                                  "lea_experience_years": "7"}),
+    "personnel:authorize": E(POST_ONLY, post=scoped(PO, FO), writes=True, sides=AB,
+                             params=lambda w, s: {"pk": w.side(s).officer.pk},
+                             body=lambda w, s: {"agreement": w.side(s).agreement.pk, "granted": "2025-06-01"}),
+    "personnel:revoke": E(POST_ONLY, post=scoped(PO, FO), writes=True, sides=AB,
+                          params=lambda w, s: {"pk": _authorization(w.side(s), second=True)},
+                          body=lambda w, s: {"revoked": "2025-06-02", "reason": "MATRIX revocation"}),
+    "personnel-api:api-root": E(SIGNED_IN),
+    "personnel-api:officer-list": E(roles(*VIEW), shows=VIEW, post=roles(LEA), writes=True, as_json=True,
+                                    body=lambda w, s: {"reference": "MATRIX-API-NOMINEE", "lea_experience_years": 3}),
+    "personnel-api:officer-detail": E(scoped(*VIEW), sides=AB, params=lambda w, s: {"pk": w.side(s).officer.pk}),
+    "personnel-api:officer-status": E(scoped(*VIEW), sides=AB, params=lambda w, s: {"pk": w.side(s).officer.pk}),
+    "personnel-api:officer-trainings": E(POST_ONLY, post=scoped(LEA), writes=True, sides=AB, as_json=True,
+                                         params=lambda w, s: {"pk": w.side(s).officer.pk},
+                                         body=lambda w, s: {**_training(w, s), "exams": [88]}),
+    "personnel-api:officer-eligibility": E(POST_ONLY, post=scoped(PO, FO), writes=True, sides=AB, as_json=True,
+                                           params=lambda w, s: {"pk": w.side(s).officer.pk},
+                                           body=lambda w, s: {"background_check": "approved"}),
+    "personnel-api:officer-authorizations": E(POST_ONLY, post=scoped(PO, FO), writes=True, sides=AB, as_json=True,
+                                              params=lambda w, s: {"pk": w.side(s).officer.pk},
+                                              body=lambda w, s: {"agreement": w.side(s).agreement.pk,
+                                                                 "granted": "2025-06-03"}),
+    "personnel-api:authorization-list": E(roles(*VIEW), shows=VIEW),
+    "personnel-api:authorization-detail": E(scoped(*VIEW), sides=AB,
+                                            params=lambda w, s: {"pk": _authorization(w.side(s))}),
+    "personnel-api:authorization-revoke": E(POST_ONLY, post=scoped(PO, FO), writes=True, sides=AB, as_json=True,
+                                            params=lambda w, s: {"pk": _authorization(w.side(s))},
+                                            body=lambda w, s: {"revoked": "2025-06-04", "reason": "MATRIX"}),
     # Program management: agency rows scoped (applications, costs); program-wide figures for every signed-in user.
     "program:index": E(SIGNED_IN),
     "program:application-list": E(SIGNED_IN, shows=VIEW),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from g287.oversight.models import About, Allegation, Finding, Inspection, Outcome, Sanction, Source
+from g287.personnel.models import Officer
 from g287.registry.models import Agency, Agreement
 
 _CLASSES = {forms.Select: "usa-select", forms.Textarea: "usa-textarea", forms.CheckboxInput: "usa-checkbox__input"}
@@ -150,8 +151,9 @@ class SanctionForm(UswdsForm):
     reason = forms.ChoiceField(choices=Sanction.Reason.choices, label=_("Reason"))
     agreement = forms.ModelChoiceField(queryset=Agreement.objects.none(), required=False,
                                        label=_("Agreement (to suspend or terminate)"))
-    officer_reference = forms.CharField(max_length=64, required=False,
-                                        label=_("Officer's badge or reference (to suspend or revoke)"))
+    officer = forms.ModelChoiceField(queryset=Officer.objects.none(), required=False,
+                                     label=_("Officer (to suspend or revoke)"), empty_label=_("Choose the officer"),
+                                     help_text=_("The agency's officers, by their badge or personnel reference."))
     start = forms.DateField(widget=DateInput(), label=_("Starting (officers) or notice date (agreements)"))
     length_days = forms.IntegerField(min_value=1, required=False, label=_("Length of a suspension in days"))
     exigent = forms.BooleanField(required=False, label=_("Exigent circumstances (WSO templates only)"))
@@ -160,6 +162,8 @@ class SanctionForm(UswdsForm):
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreement"].queryset = Agreement.objects.filter(agency=agency)
+        self.fields["officer"].queryset = Officer.objects.filter(agency=agency).order_by("reference")
+        self.fields["officer"].label_from_instance = lambda o: o.reference
 
 
 class AcceptForm(UswdsForm):

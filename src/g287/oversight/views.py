@@ -382,15 +382,13 @@ def agency_sanctions(request, pk):
     if not roles.may(request.user, roles.SANCTION, agency):
         raise PermissionDenied(_("Sanctions are decided by the ICE program office or field office."))
     initial = {"kind": request.GET.get("kind"), "agreement": request.GET.get("agreement"),
-               "reason": request.GET.get("reason")}
+               "reason": request.GET.get("reason"), "officer": request.GET.get("officer")}
     form = f.SanctionForm(request.POST or None, agency=agency, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        officer = None
-        if d["kind"] in OFFICER_KINDS:
-            officer = Officer.objects.filter(agency=agency, reference=(d["officer_reference"] or "").strip()).first()
-            if officer is None:
-                form.add_error("officer_reference", _("No officer of this agency has that reference."))
+        officer = d["officer"] if d["kind"] in OFFICER_KINDS else None
+        if d["kind"] in OFFICER_KINDS and officer is None:
+            form.add_error("officer", _("Choose the officer to suspend or revoke."))
         if not form.errors:
             try:
                 sanction = s.impose(request.user, d["kind"], d["reason"], d["start"], agency=agency, officer=officer,
