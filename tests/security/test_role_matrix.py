@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from g287.accounts.models import Role, User
 from g287.audit.models import AuditEvent
+from g287.oversight.models import ReviewItem
 from g287.program.models import Appropriation
 from g287.program.services import save_entry
 from g287.registry.models import Publication
@@ -208,6 +209,8 @@ TABLE: dict[str, E | list[E]] = {
     # Oversight: ICE staff and LEA coordinators, scoped; supervisors sign; inspectors and the program office find.
     "oversight:dashboard": E(roles(*VIEW)),
     "oversight:review-queue": E(roles(*VIEW), shows=VIEW),
+    "oversight:review-sign-many": E(POST_ONLY, post=scoped(SUP), writes=True, sides=AB,
+                                    body=lambda w, s: {"item": [ReviewItem.objects.get(action=w.side(s).other_action).pk]}),
     "oversight:review-sign": E(POST_ONLY, post=scoped(SUP), writes=True, sides=AB,
                                params=lambda w, s: {"pk": w.side(s).reviews[0].pk}),
     "oversight:review-return": E(POST_ONLY, post=scoped(SUP), writes=True, sides=AB,
