@@ -162,6 +162,8 @@ TABLE: dict[str, E | list[E]] = {
     "api-docs": E(PUBLIC),
     # The public portal, the registry pages and their read-only API (ICE publishes the same lists).
     "web:home": E(PUBLIC),
+    "web:today": E(SIGNED_IN),  # each role's home: what is theirs to do, in their scope (ALPHA only)
+    "reports:data-csv": E(PUBLIC, params=lambda w, s: {"name": "measures_state"}),
     "reports:portal": E(PUBLIC),
     "reports:trends": E(PUBLIC),
     "reports:measures": E(PUBLIC),
@@ -207,7 +209,7 @@ TABLE: dict[str, E | list[E]] = {
     "operations-api:obligation-fulfil": E(POST_ONLY, post=scoped(PO, FO, SUP, LEA, OFF), writes=True, sides=AB,
                                           params=lambda w, s: {"pk": w.side(s).obligations[1].pk}),
     # Oversight: ICE staff and LEA coordinators, scoped; supervisors sign; inspectors and the program office find.
-    "oversight:dashboard": E(roles(*VIEW)),
+    "oversight:dashboard": E(roles(*VIEW, OVS)),  # an oversight reader is sent to their home (aggregates)
     "oversight:review-queue": E(roles(*VIEW), shows=VIEW),
     "oversight:review-sign-many": E(POST_ONLY, post=scoped(SUP), writes=True, sides=AB,
                                     body=lambda w, s: {"item": [ReviewItem.objects.get(action=w.side(s).other_action).pk]}),

@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from g287.accounts.models import Role
 from g287.accounts.scoping import scope, visible_agencies
 from g287.oversight import forms as f
 from g287.oversight import roles
@@ -78,6 +79,8 @@ def _do_form(request, form, fn, success: str) -> None:
 
 @login_required
 def dashboard(request):
+    if request.user.role == Role.OVERSIGHT and not request.user.is_superuser:
+        return redirect("web:today")  # aggregates only: their home has the measures and the exports
     _guard(request)
     today = timezone.localdate()
     agencies = visible_agencies(request.user, today)

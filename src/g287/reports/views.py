@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,6 +130,17 @@ def measures(request):
     ctx.update({"tables": tables, "start": start,
                 "measure_labels": [(m.key, MEASURE_LABELS[m.key], m.kind) for m in MEASURES]})
     return render(request, "reports/measures.html", ctx)
+
+
+def data_csv(request, name: str):
+    """An aggregate table as CSV (the open-data export's own), as of ``as_of`` (today by default)."""
+    if name not in dict(services.CSV_EXPORTS):
+        raise Http404(_("No such table."))
+    as_of = _day(request)
+    body = services.csv_export(name, as_of)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{as_of.isoformat()}.csv"'
+    return response
 
 
 def model_label(code: str) -> str:

@@ -1,4 +1,5 @@
 from django.db.models import Count
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,3 +42,11 @@ def home(request):
         "newest": newest,
     }
     return render(request, "web/home.html", context)
+
+
+@login_required
+def today(request):
+    """The signed-in user's home: what is theirs to do today (``web.today``)."""
+    from g287.web.today import context_for
+
+    return render(request, "web/today.html", context_for(request.user))
