@@ -12,11 +12,9 @@ the current training and authorization, as it would in use.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -106,38 +104,6 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def open_page(browser, live_server):
-    """``open_page()``: another person's browser (own context and cookies, English) on the live server."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        p = context.new_page()
-        p.set_default_timeout(10_000)
-        p.goto_path = lambda path: p.goto(f"{live_server.url}{path}")
-        return p
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def shot(request, tmp_path):
-    """``shot(page, name)``: a full-page PNG (to G287_SCREENSHOT_DIR when set, else a temporary folder)."""
-    folder = Path(os.environ.get("G287_SCREENSHOT_DIR", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def take(page, name: str) -> Path:
-        path = folder / f"{request.node.name}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
-
-    return take
 
 
 def h1(page):
