@@ -269,7 +269,9 @@ def test_public_files_a_complaint_in_spanish_and_gets_a_receipt(page, shot):
     page.get_by_test_id("language-switcher").get_by_role("button", name="Español").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(h1(page)).to_have_text("Presentar una queja")
-    page.get_by_label("¿Qué agencia estuvo involucrada?").select_option(label="Lakeview County Sheriff's Office (IN)")
+    # The agency is found by typing part of its name in the combo box (U.S. Web Design System).
+    page.get_by_role("combobox", name="¿Qué agencia estuvo involucrada?").fill("Lakeview")
+    page.get_by_role("option", name="Lakeview County Sheriff's Office (IN)").click()
     page.get_by_label("¿De qué trata la queja?").select_option("language_access")
     page.get_by_label("¿Qué pasó?").fill("En la cárcel me hicieron preguntas sin intérprete y firmé un papel "
                                         "que no entendía.")

@@ -178,3 +178,41 @@ def test_oversight_reader_home_has_measures_and_exports_never_records(page):
     assert re.match(r"measures_state-\d{4}-\d{2}-\d{2}\.csv", download.value.suggested_filename)
     response = page.goto_path("/oversight/")
     assert response.status == 200 and page.url.endswith("/today/")
+
+
+DESCRIBED_BY_MISSING = """() => [...document.querySelectorAll('[aria-describedby]')].flatMap(el =>
+  el.getAttribute('aria-describedby').split(/\\s+/).filter(id => id && !document.getElementById(id))
+    .map(id => (el.id || el.name) + ' → #' + id))"""
+
+
+def test_complaint_form_chooses_nothing_for_the_reader_and_shows_errors_with_focus(page, open_page):
+    w = build_world()
+    page.goto_path("/complaints/")
+    expect(page.get_by_label("What is the complaint about?")).to_have_value("")  # nothing preselected
+    assert page.evaluate(DESCRIBED_BY_MISSING) == []
+    page.get_by_label("What happened?").fill("They asked about my papers at a traffic stop.")
+    page.get_by_role("button", name="Send the complaint").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("What is the complaint about?")
+    expect(page.get_by_label("What happened?")).to_have_value("They asked about my papers at a traffic stop.")
+    assert page.evaluate(DESCRIBED_BY_MISSING) == []
+    # Filed in Spanish, staff see the language and the agency's local time.
+    page.get_by_test_id("language-switcher").get_by_role("button", name="Español").click()
+    page.get_by_role("combobox", name="¿Qué agencia estuvo involucrada?").fill("Lakeview")
+    page.get_by_role("option", name="Lakeview County Sheriff's Office (IN)").click()
+    page.get_by_label("¿De qué trata la queja?").select_option("conduct")
+    page.get_by_label("¿Qué pasó?").fill("Me preguntaron por mis papeles en un control de tráfico.")
+    page.get_by_label("¿Cuándo pasó?").fill((timezone.localdate() - timedelta(days=1)).isoformat())
+    page.get_by_label("¿Dónde pasó?").fill("Calle Principal")
+    page.get_by_role("button", name="Enviar la queja").click()
+    receipt = page.get_by_test_id("receipt").inner_text()
+    person("coord.lakeview", Role.LEA_COORDINATOR, w.a)
+    staff_page = open_page()
+    staff_page.goto_path("/")
+    sign_in(staff_page, "coord.lakeview")
+    staff_page.goto_path("/oversight/complaints/")
+    staff_page.get_by_role("link", name=receipt).click()
+    expect(staff_page.get_by_test_id("language")).to_have_text("Español")
+    expect(staff_page.get_by_test_id("received")).to_contain_text("(the agency's local time)")
+    expect(staff_page.get_by_test_id("received")).to_contain_text(re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}"))

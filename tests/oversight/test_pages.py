@@ -116,6 +116,14 @@ def test_inspector_records_inspection_and_finding_and_cannot_see_another_agency(
     client.post(reverse("oversight:finding-add", args=[inspection.pk]),
                 {"severity": "minor", "clause": "Article IX", "description": "Late complaint notice"})
     assert Finding.objects.filter(inspection=inspection, clause="Article IX").exists()
+    # A corrective action with a bad due date: the page again, the typed text kept, the error at its field.
+    finding = Finding.objects.get(inspection=inspection, clause="Article IX")
+    r = client.post(reverse("oversight:corrective-add", args=[finding.pk]),
+                    {"description": "Retrain the night shift on the 48-hour notice", "due": "2025-13-40"})
+    body = r.content.decode()
+    assert r.status_code == 400 and "Retrain the night shift on the 48-hour notice</textarea>" in body
+    assert f'id="ca-due-{finding.pk}-error"' in body and f'href="#ca-due-{finding.pk}"' in body
+    assert not finding.corrective_actions.exists()
     assert client.get(reverse("oversight:inspection-detail", args=[fb.inspection_id])).status_code == 404
     listing = client.get(reverse("oversight:inspection-list") + "?as_of=2025-06-01").content.decode()
     assert "a-so (test)" in listing and "b-so (test)" not in listing

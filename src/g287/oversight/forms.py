@@ -51,7 +51,9 @@ class PublicComplaintForm(UswdsForm):
 
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Which agency was involved?"),
                                     empty_label=_("Choose the agency"))
-    allegation = forms.ChoiceField(choices=Allegation.choices, label=_("What is the complaint about?"))
+    # No allegation is chosen for the complainant: the first choice is empty and the field required.
+    allegation = forms.ChoiceField(choices=[("", _("Choose what the complaint is about")), *Allegation.choices],
+                                   label=_("What is the complaint about?"))
     what_happened = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
                                     label=_("What happened?"),
                                     help_text=_("Describe what happened. Do not include anyone's immigration "
@@ -67,6 +69,9 @@ class PublicComplaintForm(UswdsForm):
         self.fields["agency"].queryset = Agency.objects.filter(agreements__isnull=False).distinct().order_by(
             "state", "name")
         self.fields["agency"].label_from_instance = AgencyLabelMixin.label_agency
+        # ~640 agencies: the U.S. Web Design System's combo box lets the reader type part of the name.
+        self.fields["agency"].combo_box = True
+        self.fields["agency"].help_text = _("Type part of the agency's name or its state to narrow the list.")
 
     def clean_occurred_on(self):
         day = self.cleaned_data["occurred_on"]

@@ -270,17 +270,37 @@ def _inspection(request, pk) -> Inspection:
     return get_object_or_404(scope(Inspection.objects.select_related("agency", "agreement"), request.user), pk=pk)
 
 
-@login_required
-def inspection_detail(request, pk):
-    _guard(request)
-    ins = _inspection(request, pk)
-    findings = ins.findings.prefetch_related("corrective_actions")
+def _inspection_page(request, ins: Inspection, status: int = 200, finding_form=None, failed_ca=None):
+    """The inspection's page; after a refused form, with that form as typed and its errors beside it."""
+    findings = list(ins.findings.prefetch_related("corrective_actions"))
+    for finding in findings:
+        finding.ca_form = failed_ca[1] if failed_ca and failed_ca[0] == finding.pk else None
     return render(request, "oversight/inspection_detail.html", {
         "inspection": ins, "findings": findings, "today": timezone.localdate(),
         "may_find": roles.may(request.user, roles.RECORD_FINDING, ins.agency),
         "may_correct": roles.may(request.user, roles.CORRECTIVE_ACTION, ins.agency),
-        "finding_form": f.FindingForm(), "ca_form": f.CorrectiveActionForm(), "close_form": f.CloseForm(),
-    })
+        "finding_form": finding_form or f.FindingForm(), "ca_form": f.CorrectiveActionForm(),
+        "close_form": f.CloseForm(),
+    }, status=status)
+
+
+@login_required
+def inspection_detail(request, pk):
+    _guard(request)
+    return _inspection_page(request, _inspection(request, pk))
+
+
+def _form_write(request, form, fn, success: str):
+    """Run a service call with a valid form's data; on a refusal, the error goes on the form. True when done."""
+    if form.is_valid():
+        try:
+            fn(form.cleaned_data)
+        except ValidationError as err:
+            form.add_error(None, _error_text(err))
+        else:
+            messages.success(request, success)
+            return True
+    return False
 
 
 @login_required
@@ -288,9 +308,10 @@ def inspection_detail(request, pk):
 def finding_add(request, pk):
     _guard(request)
     ins = _inspection(request, pk)
-    _do_form(request, f.FindingForm(request.POST), lambda d: s.add_finding(request.user, ins, **d),
-             _("Finding recorded."))
-    return redirect("oversight:inspection-detail", pk=ins.pk)
+    form = f.FindingForm(request.POST)
+    if _form_write(request, form, lambda d: s.add_finding(request.user, ins, **d), _("Finding recorded.")):
+        return redirect("oversight:inspection-detail", pk=ins.pk)
+    return _inspection_page(request, ins, status=400, finding_form=form)
 
 
 @login_required
@@ -299,9 +320,11 @@ def corrective_add(request, pk):
     _guard(request)
     finding = get_object_or_404(scope(Finding.objects.select_related("inspection__agency"), request.user,
                                       "inspection__agency"), pk=pk)
-    _do_form(request, f.CorrectiveActionForm(request.POST),
-             lambda d: s.add_corrective_action(request.user, finding, **d), _("Corrective action recorded."))
-    return redirect("oversight:inspection-detail", pk=finding.inspection_id)
+    form = f.CorrectiveActionForm(request.POST, auto_id=f"ca-%s-{finding.pk}")  # the ids of the finding's form
+    if _form_write(request, form, lambda d: s.add_corrective_action(request.user, finding, **d),
+                   _("Corrective action recorded.")):
+        return redirect("oversight:inspection-detail", pk=finding.inspection_id)
+    return _inspection_page(request, finding.inspection, status=400, failed_ca=(finding.pk, form))
 
 
 @login_required
