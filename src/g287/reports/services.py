@@ -289,3 +289,10 @@ def csv_export(name: str, as_of: date, start: date | None = None) -> str:
         ms = m.compute(as_of, start)
         table = od._measure_table(ms, level)
     return od._text_frame(table).write_csv()
+
+
+def synthetic_activity() -> bool:
+    """Whether demonstration (synthetic) activity is in the database: the public measures then say so."""
+    from g287.operations.models import Action
+
+    return Action.objects.filter(synthetic=True).exists()

@@ -31,6 +31,8 @@ def home(request):
         "today": today,
         "counts": {
             "agencies": Agency.objects.count(),
+            # The portal's figure: agencies with an agreement active in ICE's newest list of the day.
+            "agencies_active": agreements.filter(listing_on=Status.ACTIVE).values("agency").distinct().count(),
             "agreements": Agreement.objects.count(),
             "publications": Publication.objects.count(),
         },
