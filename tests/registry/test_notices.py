@@ -68,3 +68,16 @@ def test_public_page_list_filter_api_and_open_data_show_the_suspension(client, t
     table = _agreements(today).frame
     row = table.filter(table["agreement_id"] == reg.colbert_jem_2025.pk).row(0, named=True)
     assert (row["status"], row["listing_status"]) == ("suspended", "active")
+
+
+def test_the_action_form_names_a_suspension_beside_the_agreement():
+    from g287.accounts.models import Role, User
+    from g287.operations.forms import ActionForm
+
+    reg = build_registry()
+    record_agreement_notice(None, reg.colbert_jem_2025, kind="suspension", by="ICE", notice=date.today())
+    coord = User.objects.create_user("c", password="x-long-password-1", role=Role.LEA_COORDINATOR,
+                                     agency=reg.colbert)
+    labels = [label for _, label in ActionForm(user=coord).fields["agreement"].choices][1:]
+    assert any(label.endswith("— suspended") and "2025-05-30" in label for label in labels)
+    assert sum("suspended" in label for label in labels) == 1

@@ -4,6 +4,7 @@ Keys (``key``) are derived from content, so a re-import never renumbers anything
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from g287.registry.choices import AgreementModel, Party, TemplateVersion
 
@@ -130,8 +131,8 @@ class Publication(models.Model):
     """One ICE spreadsheet as captured: which list, ICE's date, when it was captured, its content hash."""
 
     class Kind(models.TextChoices):
-        PARTICIPATING = "participating", "Participating agencies"
-        PENDING = "pending", "Pending agencies"
+        PARTICIPATING = "participating", _("Participating agencies")
+        PENDING = "pending", _("Pending agencies")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     file_name = models.CharField(max_length=255)
