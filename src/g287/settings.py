@@ -104,7 +104,11 @@ _default_sqlite = f"sqlite:///{VAR_DIR / 'g287.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        # WAL: readers never wait for the writer; timeout: a writer waits up to 30 s for another; IMMEDIATE:
+        # a transaction takes the write lock when it begins, so it waits (busy timeout) instead of failing with
+        # "database is locked" when it would have to upgrade a read lock another writer got in before.
+        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+         "transaction_mode": "IMMEDIATE"}
     )
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -138,7 +142,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "web:home"
+LOGIN_REDIRECT_URL = "web:today"
 LOGOUT_REDIRECT_URL = "web:home"
 
 LANGUAGE_CODE = "en"

@@ -47,6 +47,39 @@ def page(browser, live_server):
 
 
 @pytest.fixture
+def open_page(browser, live_server):
+    """``open_page()``: another person's browser (own context and cookies, English) on the live server;
+    ``open_page(width=390)`` a phone's."""
+    contexts = []
+
+    def make(width: int = 1280, height: int = 900):
+        context = browser.new_context(locale="en-US", viewport={"width": width, "height": height})
+        contexts.append(context)
+        p = context.new_page()
+        p.set_default_timeout(10_000)
+        p.goto_path = lambda path: p.goto(f"{live_server.url}{path}")
+        return p
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def shot(request, tmp_path):
+    """``shot(page, name)``: a full-page PNG (to G287_SCREENSHOT_DIR when set, else a temporary folder)."""
+    folder = Path(os.environ.get("G287_SCREENSHOT_DIR", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = folder / f"{request.node.name}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
 def screenshot(page, request, tmp_path):
     """Save a full-page PNG named after the test (to G287_SCREENSHOT_DIR when set, else a temporary folder)."""
     folder = Path(os.environ.get("G287_SCREENSHOT_DIR", tmp_path))

@@ -12,11 +12,9 @@ the current training and authorization, as it would in use.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -106,38 +104,6 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def open_page(browser, live_server):
-    """``open_page()``: another person's browser (own context and cookies, English) on the live server."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-        contexts.append(context)
-        p = context.new_page()
-        p.set_default_timeout(10_000)
-        p.goto_path = lambda path: p.goto(f"{live_server.url}{path}")
-        return p
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def shot(request, tmp_path):
-    """``shot(page, name)``: a full-page PNG (to G287_SCREENSHOT_DIR when set, else a temporary folder)."""
-    folder = Path(os.environ.get("G287_SCREENSHOT_DIR", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def take(page, name: str) -> Path:
-        path = folder / f"{request.node.name}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        return path
-
-    return take
 
 
 def h1(page):
@@ -303,7 +269,9 @@ def test_public_files_a_complaint_in_spanish_and_gets_a_receipt(page, shot):
     page.get_by_test_id("language-switcher").get_by_role("button", name="Español").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
     expect(h1(page)).to_have_text("Presentar una queja")
-    page.get_by_label("¿Qué agencia estuvo involucrada?").select_option(label="Lakeview County Sheriff's Office (IN)")
+    # The agency is found by typing part of its name in the combo box (U.S. Web Design System).
+    page.get_by_role("combobox", name="¿Qué agencia estuvo involucrada?").fill("Lakeview")
+    page.get_by_role("option", name="Lakeview County Sheriff's Office (IN)").click()
     page.get_by_label("¿De qué trata la queja?").select_option("language_access")
     page.get_by_label("¿Qué pasó?").fill("En la cárcel me hicieron preguntas sin intérprete y firmé un papel "
                                         "que no entendía.")

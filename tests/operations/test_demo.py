@@ -59,9 +59,21 @@ def test_demo_fills_agencies_through_the_services_and_runs_once():
     assert Complaint.objects.filter(language="es").exists()
     assert ReviewItem.objects.exclude(decision="").exists() and ReviewItem.objects.filter(decision="").exists()
     assert verify().ok
+    # The program's screens have labelled synthetic facts behind them.
+    from g287.program.models import AgencyCost, AnnualTarget, ScaapReimbursement, SupervisorStaffing, TrainingClass
+
+    assert SupervisorStaffing.objects.filter(note__contains="synthetic", supervisors__gt=0).exists()
+    assert TrainingClass.objects.filter(location__contains="synthetic").count() >= 6
+    assert AnnualTarget.objects.filter(note__contains="synthetic").count() == 2
+    assert AgencyCost.objects.exists() and all("synthetic" in c.note for c in AgencyCost.objects.all())
+    assert ScaapReimbursement.objects.filter(note__contains="synthetic").exists()
+    program = [m.objects.count() for m in (AgencyCost, AnnualTarget, ScaapReimbursement, SupervisorStaffing,
+                                           TrainingClass)]
     # Running it again adds nothing.
     call_command("demo", "--agencies", "6", stdout=StringIO(), stderr=StringIO())
     assert _counts() == first
+    assert program == [m.objects.count() for m in (AgencyCost, AnnualTarget, ScaapReimbursement,
+                                                   SupervisorStaffing, TrainingClass)]
 
 
 def test_demo_without_a_registry_says_what_to_do():

@@ -116,6 +116,14 @@ def test_inspector_records_inspection_and_finding_and_cannot_see_another_agency(
     client.post(reverse("oversight:finding-add", args=[inspection.pk]),
                 {"severity": "minor", "clause": "Article IX", "description": "Late complaint notice"})
     assert Finding.objects.filter(inspection=inspection, clause="Article IX").exists()
+    # A corrective action with a bad due date: the page again, the typed text kept, the error at its field.
+    finding = Finding.objects.get(inspection=inspection, clause="Article IX")
+    r = client.post(reverse("oversight:corrective-add", args=[finding.pk]),
+                    {"description": "Retrain the night shift on the 48-hour notice", "due": "2025-13-40"})
+    body = r.content.decode()
+    assert r.status_code == 400 and "Retrain the night shift on the 48-hour notice</textarea>" in body
+    assert f'id="ca-due-{finding.pk}-error"' in body and f'href="#ca-due-{finding.pk}"' in body
+    assert not finding.corrective_actions.exists()
     assert client.get(reverse("oversight:inspection-detail", args=[fb.inspection_id])).status_code == 404
     listing = client.get(reverse("oversight:inspection-list") + "?as_of=2025-06-01").content.decode()
     assert "a-so (test)" in listing and "b-so (test)" not in listing
@@ -148,12 +156,12 @@ def test_coordinator_records_a_complaint_received_and_moves_it_along(client):
 def test_last_officer_refusal_offers_the_suspension_path(client):
     ag = f.agency()
     m = f.agreement(ag)
-    f.officer(ag, "B-1", authorize=m)
+    b1 = f.officer(ag, "B-1", authorize=m)
     sign_in(client, user("prog", Role.PROGRAM_OFFICE))
     url = reverse("oversight:agency-sanctions", args=[ag.pk])
     page = client.get(url).content.decode()
     assert "When a notice given today takes effect" in page
-    r = client.post(url, {"kind": "revoke_officer", "reason": "misconduct", "officer_reference": "B-1",
+    r = client.post(url, {"kind": "revoke_officer", "reason": "misconduct", "officer": b1.pk,
                           "start": "2025-06-01"})
     html = r.content.decode()
     assert r.status_code == 200 and "no authorized officer" in html and "?kind=suspend_agreement" in html
@@ -180,3 +188,35 @@ def test_racial_profiling_proposal_is_shown_until_decided(client):
                                                                            "start": "2025-07-02"})
     proposal.refresh_from_db()
     assert proposal.status == "imposed" and Authorization.objects.get(officer=o1).revoked == date(2025, 7, 2)
+
+
+def test_queue_links_each_document_to_its_action_filters_pages_and_signs_several(client):
+    ag, other = f.agency(), f.agency("other-so")
+    m = f.agreement(ag)
+    o = f.officer(ag, authorize=m)
+    items = [rs.enqueue_for_review(act(o, m, subject_ref=f"S-{i}")) for i in range(30)]
+    sup = sign_in(client, assigned("sup", Role.SUPERVISOR, ag))
+    page = client.get(reverse("oversight:review-queue")).content.decode()
+    assert f'href="/actions/{items[0].action_id}/"' in page and "S-0" in page and "S-29" not in page
+    assert page.count("<textarea") == 25  # one per row, folded under "Return…"
+    assert "S-29" in client.get(reverse("oversight:review-queue") + "?page=2").content.decode()
+    assert "S-0" not in client.get(reverse("oversight:review-queue") + "?reason=denied").content.decode()
+    # The action's page shows why it is in the queue and lets the supervisor sign there.
+    action_page = client.get(f"/actions/{items[0].action_id}/").content.decode()
+    assert "Why it is in the queue" in action_page and items[0].get_reason_display() in action_page
+    resp = client.post(reverse("oversight:review-sign", args=[items[0].pk]),
+                       {"next": f"/actions/{items[0].action_id}/"})
+    assert resp["Location"] == f"/actions/{items[0].action_id}/"
+    # Several at once, all or none.
+    resp = client.post(reverse("oversight:review-sign-many"), {"item": [items[1].pk, items[2].pk]})
+    assert resp.status_code == 302
+    assert [ReviewItem.objects.get(pk=i.pk).decision for i in items[:4]] == ["signed", "signed", "signed", ""]
+    resp = client.post(reverse("oversight:review-sign-many"), {"item": [items[3].pk, items[0].pk]})
+    assert resp.status_code == 400 and "Nothing was signed" in resp.content.decode()
+    assert ReviewItem.objects.get(pk=items[3].pk).decision == ""
+    # A return without a reason: the error at the row, its box open.
+    resp = client.post(reverse("oversight:review-return", args=[items[3].pk]), {"reason": "  "})
+    body = resp.content.decode()
+    assert resp.status_code == 400 and f'id="return-{items[3].pk}-error"' in body
+    assert "Write what must be corrected" in body.split(f'data-testid="review-item-{items[3].pk}"')[1]
+    assert sup.pk == ReviewItem.objects.get(pk=items[1].pk).decided_by_id

@@ -43,7 +43,9 @@ def test_earlier_agreements_reach_back_to_the_day_asked_for():
     assert [(a.model, a.template_version) for a in colbert] == [("JEM", "2016")]
     # Never listed by ICE: no status, so nothing on the map or the trend.
     statuses = annotate_status(Agreement.objects.filter(key__startswith=HISTORY), date(2026, 1, 1))
-    assert set(statuses.values_list("status_on", flat=True)) == {None}
+    assert set(statuses.values_list("listing_on", flat=True)) == {None}
+    # Their termination notices still show: terminated once in effect (registry.notices).
+    assert set(statuses.values_list("status_on", flat=True)) <= {None, "terminated"}
     span = Action.objects.aggregate(lo=Min("local_date"), hi=Max("local_date"))
     assert span["lo"] < date(2017, 6, 1) and span["hi"] <= UNTIL + timedelta(days=60)  # grants near the end
     assert Action.objects.filter(agreement__key__startswith=HISTORY).count() > 100

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from g287.accounts.models import Role, User
 from g287.audit.models import AuditEvent
+from g287.oversight.models import ReviewItem
 from g287.program.models import Appropriation
 from g287.program.services import save_entry
 from g287.registry.models import LineageCandidate, Publication
@@ -139,6 +140,15 @@ def _day(offset=0) -> str:
     return TODAY().isoformat()
 
 
+def _training(w, s):
+    return {"course": "refresher", "model": "JEM", "completed": "2025-06-01", "exams": "77"}
+
+
+def _authorization(side, second=False):
+    """The first (API) or second (page) officer's authorization: the other keeps the agreement staffed."""
+    return (side.officer2 if second else side.officer).authorizations.order_by("id").first().pk
+
+
 DECLARED = {"declared_lawsuits": "0", "declared_consent_decrees": "0", "declared_findings": "0", "officers_planned": "2"}
 
 TABLE: dict[str, E | list[E]] = {
@@ -152,6 +162,8 @@ TABLE: dict[str, E | list[E]] = {
     "api-docs": E(PUBLIC),
     # The public portal, the registry pages and their read-only API (ICE publishes the same lists).
     "web:home": E(PUBLIC),
+    "web:today": E(SIGNED_IN),  # each role's home: what is theirs to do, in their scope (ALPHA only)
+    "reports:data-csv": E(PUBLIC, params=lambda w, s: {"name": "measures_state"}),
     "reports:portal": E(PUBLIC),
     "reports:trends": E(PUBLIC),
     "reports:measures": E(PUBLIC),
@@ -208,8 +220,10 @@ TABLE: dict[str, E | list[E]] = {
     "operations-api:obligation-fulfil": E(POST_ONLY, post=scoped(PO, FO, SUP, LEA, OFF), writes=True, sides=AB,
                                           params=lambda w, s: {"pk": w.side(s).obligations[1].pk}),
     # Oversight: ICE staff and LEA coordinators, scoped; supervisors sign; inspectors and the program office find.
-    "oversight:dashboard": E(roles(*VIEW)),
+    "oversight:dashboard": E(roles(*VIEW, OVS)),  # an oversight reader is sent to their home (aggregates)
     "oversight:review-queue": E(roles(*VIEW), shows=VIEW),
+    "oversight:review-sign-many": E(POST_ONLY, post=scoped(SUP), writes=True, sides=AB,
+                                    body=lambda w, s: {"item": [ReviewItem.objects.get(action=w.side(s).other_action).pk]}),
     "oversight:review-sign": E(POST_ONLY, post=scoped(SUP), writes=True, sides=AB,
                                params=lambda w, s: {"pk": w.side(s).reviews[0].pk}),
     "oversight:review-return": E(POST_ONLY, post=scoped(SUP), writes=True, sides=AB,
@@ -265,6 +279,46 @@ TABLE: dict[str, E | list[E]] = {
                                         params=lambda w, s: {"pk": w.side(s).complaints[0].pk}),
     "oversight-api:sanction-list": E(roles(*VIEW), shows=VIEW),
     "oversight-api:sanction-detail": E(scoped(*VIEW), sides=AB, params=lambda w, s: {"pk": w.side(s).sanction.pk}),
+    # Personnel: officers of the agencies in scope for ICE staff and coordinators; coordinators nominate (their own
+    # agency) and record trainings; the program and field office certify eligibility, authorize and revoke.
+    "personnel:officer-list": E(roles(*VIEW), shows=VIEW),
+    "personnel:officer-new": E(roles(LEA), post=roles(LEA), writes=True,
+                               body=lambda w, s: {"reference": "MATRIX-NOMINEE", "us_citizen": "on",
+                                                  "lea_experience_years": "3", "nominated": "2025-05-01"}),
+    "personnel:officer-detail": E(scoped(*VIEW), sides=AB, params=lambda w, s: {"pk": w.side(s).officer.pk}),
+    "personnel:training-add": E(POST_ONLY, post=scoped(LEA), writes=True, sides=AB,
+                                params=lambda w, s: {"pk": w.side(s).officer.pk}, body=_training),
+    "personnel:eligibility": E(POST_ONLY, post=scoped(PO, FO), writes=True, sides=AB,
+                               params=lambda w, s: {"pk": w.side(s).officer.pk},
+                               body=lambda w, s: {"background_check": "approved", "us_citizen": "on",
+                                                  "lea_experience_years": "7"}),
+    "personnel:authorize": E(POST_ONLY, post=scoped(PO, FO), writes=True, sides=AB,
+                             params=lambda w, s: {"pk": w.side(s).officer.pk},
+                             body=lambda w, s: {"agreement": w.side(s).agreement.pk, "granted": "2025-06-01"}),
+    "personnel:revoke": E(POST_ONLY, post=scoped(PO, FO), writes=True, sides=AB,
+                          params=lambda w, s: {"pk": _authorization(w.side(s), second=True)},
+                          body=lambda w, s: {"revoked": "2025-06-02", "reason": "MATRIX revocation"}),
+    "personnel-api:api-root": E(SIGNED_IN),
+    "personnel-api:officer-list": E(roles(*VIEW), shows=VIEW, post=roles(LEA), writes=True, as_json=True,
+                                    body=lambda w, s: {"reference": "MATRIX-API-NOMINEE", "lea_experience_years": 3}),
+    "personnel-api:officer-detail": E(scoped(*VIEW), sides=AB, params=lambda w, s: {"pk": w.side(s).officer.pk}),
+    "personnel-api:officer-status": E(scoped(*VIEW), sides=AB, params=lambda w, s: {"pk": w.side(s).officer.pk}),
+    "personnel-api:officer-trainings": E(POST_ONLY, post=scoped(LEA), writes=True, sides=AB, as_json=True,
+                                         params=lambda w, s: {"pk": w.side(s).officer.pk},
+                                         body=lambda w, s: {**_training(w, s), "exams": [88]}),
+    "personnel-api:officer-eligibility": E(POST_ONLY, post=scoped(PO, FO), writes=True, sides=AB, as_json=True,
+                                           params=lambda w, s: {"pk": w.side(s).officer.pk},
+                                           body=lambda w, s: {"background_check": "approved"}),
+    "personnel-api:officer-authorizations": E(POST_ONLY, post=scoped(PO, FO), writes=True, sides=AB, as_json=True,
+                                              params=lambda w, s: {"pk": w.side(s).officer.pk},
+                                              body=lambda w, s: {"agreement": w.side(s).agreement.pk,
+                                                                 "granted": "2025-06-03"}),
+    "personnel-api:authorization-list": E(roles(*VIEW), shows=VIEW),
+    "personnel-api:authorization-detail": E(scoped(*VIEW), sides=AB,
+                                            params=lambda w, s: {"pk": _authorization(w.side(s))}),
+    "personnel-api:authorization-revoke": E(POST_ONLY, post=scoped(PO, FO), writes=True, sides=AB, as_json=True,
+                                            params=lambda w, s: {"pk": _authorization(w.side(s))},
+                                            body=lambda w, s: {"revoked": "2025-06-04", "reason": "MATRIX"}),
     # Program management: agency rows scoped (applications, costs); program-wide figures for every signed-in user.
     "program:index": E(SIGNED_IN),
     "program:application-list": E(SIGNED_IN, shows=VIEW),

@@ -16,6 +16,6 @@ def test_refused_page_says_why(client):
     from tests.conftest import sign_in
 
     sign_in(client, User.objects.create(username="reader", role=Role.OVERSIGHT))
-    response = client.get("/oversight/")
+    response = client.get("/oversight/complaints/")
     assert response.status_code == 403
     assert b"Not allowed" in response.content and b"usa-header" in response.content

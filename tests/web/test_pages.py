@@ -40,7 +40,7 @@ def test_no_page_loads_anything_from_another_site(client):
 def test_home_counts_and_charts(client):
     build_registry()
     response = client.get(reverse("web:home"))
-    assert response.context["counts"] == {"agencies": 4, "agreements": 6, "publications": 4}
+    assert response.context["counts"] == {"agencies": 4, "agencies_active": 2, "agreements": 6, "publications": 4}
     assert dict((label, n) for label, n, _ in response.context["by_status"]) == {
         "Active": 3, "Removed": 1, "Superseded": 1}
     assert dict((label, n) for label, n, _ in response.context["model_rows"])["Jail Enforcement Model"] == 1

@@ -30,6 +30,7 @@ from g287.policy.facts import FUNCTIONS
 _FLAG_BITS = {"field": 16, "in_lea_custody": 32, "no_charge": 64, "ice_designated": 128, "warrant_signed_by_ice": 256,
               "reason_to_believe": 512, "likely_to_escape": 1024, "allowed": 2048}
 _ACTION_COLUMNS = ["id", "officer_id", "agreement_id", "d", "packed"]
+SQLITE_BUSY_MS = 30_000  # as long as Django's own connections wait (settings: OPTIONS timeout)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,10 @@ def _fetch(conn, sql: str, columns: list[str], own_connection: bool) -> pl.DataF
         import adbc_driver_sqlite.dbapi as adbc
 
         with adbc.connect(str(conn.settings_dict["NAME"])) as ac, ac.cursor() as cur:
+            # A reader waits for a writer (the server, a command) instead of failing with "database is locked",
+            # and can write nothing.
+            cur.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
+            cur.execute("PRAGMA query_only = ON")
             cur.execute(sql)
             table = cur.fetch_arrow_table()
         df = pl.from_arrow(table)

@@ -76,9 +76,18 @@ class ActionForm(ActionFieldsForm):
         self.fields["officer"].label_from_instance = lambda o: f"Officer {o.reference}"
         self.fields["agreement"].queryset = (Agreement.objects.filter(agency_id=agency_id).select_related("agency")
                                              .order_by("-signed") if agency_id else Agreement.objects.none())
+        # A notice in effect or pending today is named beside the agreement (the engine refuses actions under a
+        # suspended or terminated one).
+        from django.utils import timezone
+
+        from g287.registry.notices import NoticeStatus, notice_statuses
+
+        notices = notice_statuses(timezone.localdate(), self.fields["agreement"].queryset.values_list("pk", flat=True)) \
+            if agency_id else {}
         self.fields["agreement"].label_from_instance = (
             lambda a: f"{a.get_model_display()} signed {a.signed or 'date unknown'}"
-                      f"{' (MOA ' + a.template_version + ')' if a.template_version else ' (no MOA template on record)'}")
+                      f"{' (MOA ' + a.template_version + ')' if a.template_version else ' (no MOA template on record)'}"
+                      + (f" — {str(NoticeStatus(notices[a.pk]).label).lower()}" if a.pk in notices else ""))
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.Select):
                 field.widget.attrs.setdefault("class", "usa-select")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from g287.oversight.models import About, Allegation, Finding, Inspection, Outcome, Sanction, Source
+from g287.personnel.models import Officer
 from g287.registry.models import Agency, Agreement
 
 _CLASSES = {forms.Select: "usa-select", forms.Textarea: "usa-textarea", forms.CheckboxInput: "usa-checkbox__input"}
@@ -50,7 +51,9 @@ class PublicComplaintForm(UswdsForm):
 
     agency = forms.ModelChoiceField(queryset=Agency.objects.none(), label=_("Which agency was involved?"),
                                     empty_label=_("Choose the agency"))
-    allegation = forms.ChoiceField(choices=Allegation.choices, label=_("What is the complaint about?"))
+    # No allegation is chosen for the complainant: the first choice is empty and the field required.
+    allegation = forms.ChoiceField(choices=[("", _("Choose what the complaint is about")), *Allegation.choices],
+                                   label=_("What is the complaint about?"))
     what_happened = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), max_length=5000,
                                     label=_("What happened?"),
                                     help_text=_("Describe what happened. Do not include anyone's immigration "
@@ -66,6 +69,9 @@ class PublicComplaintForm(UswdsForm):
         self.fields["agency"].queryset = Agency.objects.filter(agreements__isnull=False).distinct().order_by(
             "state", "name")
         self.fields["agency"].label_from_instance = AgencyLabelMixin.label_agency
+        # ~640 agencies: the U.S. Web Design System's combo box lets the reader type part of the name.
+        self.fields["agency"].combo_box = True
+        self.fields["agency"].help_text = _("Type part of the agency's name or its state to narrow the list.")
 
     def clean_occurred_on(self):
         day = self.cleaned_data["occurred_on"]
@@ -150,8 +156,9 @@ class SanctionForm(UswdsForm):
     reason = forms.ChoiceField(choices=Sanction.Reason.choices, label=_("Reason"))
     agreement = forms.ModelChoiceField(queryset=Agreement.objects.none(), required=False,
                                        label=_("Agreement (to suspend or terminate)"))
-    officer_reference = forms.CharField(max_length=64, required=False,
-                                        label=_("Officer's badge or reference (to suspend or revoke)"))
+    officer = forms.ModelChoiceField(queryset=Officer.objects.none(), required=False,
+                                     label=_("Officer (to suspend or revoke)"), empty_label=_("Choose the officer"),
+                                     help_text=_("The agency's officers, by their badge or personnel reference."))
     start = forms.DateField(widget=DateInput(), label=_("Starting (officers) or notice date (agreements)"))
     length_days = forms.IntegerField(min_value=1, required=False, label=_("Length of a suspension in days"))
     exigent = forms.BooleanField(required=False, label=_("Exigent circumstances (WSO templates only)"))
@@ -160,6 +167,8 @@ class SanctionForm(UswdsForm):
     def __init__(self, *args, agency=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agreement"].queryset = Agreement.objects.filter(agency=agency)
+        self.fields["officer"].queryset = Officer.objects.filter(agency=agency).order_by("reference")
+        self.fields["officer"].label_from_instance = lambda o: o.reference
 
 
 class AcceptForm(UswdsForm):

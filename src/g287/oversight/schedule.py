@@ -57,7 +57,7 @@ def effective_date(agreement: Agreement, event: AgreementEvent) -> date:
 
 def agreements_in_force(as_of: date, agencies=None) -> list[Agreement]:
     qs = annotate_status(Agreement.objects.filter(signed__isnull=False, signed__lte=as_of), as_of)
-    qs = qs.filter(Q(status_on="active") | Q(status_on__isnull=True))
+    qs = qs.filter(Q(listing_on="active") | Q(listing_on__isnull=True))
     if agencies is not None:
         qs = qs.filter(agency__in=agencies)
     qs = qs.select_related("agency").prefetch_related("events")

@@ -6,6 +6,7 @@ app_name = "oversight"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("reviews/", views.review_queue, name="review-queue"),
+    path("reviews/sign/", views.review_sign_many, name="review-sign-many"),
     path("reviews/<int:pk>/sign/", views.review_sign, name="review-sign"),
     path("reviews/<int:pk>/return/", views.review_return, name="review-return"),
     path("inspections/", views.inspection_list, name="inspection-list"),

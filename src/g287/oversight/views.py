@@ -13,14 +13,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from g287.accounts.models import Role
 from g287.accounts.scoping import scope, visible_agencies
 from g287.oversight import forms as f
 from g287.oversight import roles
@@ -31,6 +35,7 @@ from g287.oversight.models import (
 from g287.oversight.schedule import DEFAULT_HORIZON_DAYS, due_and_overdue
 from g287.oversight.services.sanctions import OFFICER_KINDS, in_force, notice_effect
 from g287.personnel.models import Officer
+from g287.policy.facts import FUNCTIONS
 from g287.registry.models import Agency, AgreementEvent
 
 
@@ -74,6 +79,8 @@ def _do_form(request, form, fn, success: str) -> None:
 
 @login_required
 def dashboard(request):
+    if request.user.role == Role.OVERSIGHT and not request.user.is_superuser:
+        return redirect("web:today")  # aggregates only: their home has the measures and the exports
     _guard(request)
     today = timezone.localdate()
     agencies = visible_agencies(request.user, today)
@@ -92,20 +99,68 @@ def dashboard(request):
 
 # --- supervisor review ---------------------------------------------------------------------------
 
+class _QueueFilter:
+    """The queue's filters, read from the query string (unknown values are ignored, never an error)."""
+
+    def __init__(self, request, agencies):
+        g = request.GET
+        self.show_all = g.get("show") == "all"
+        self.reason = g.get("reason") if g.get("reason") in ReviewItem.Reason.values else ""
+        self.function = g.get("function") if g.get("function") in FUNCTIONS else ""
+        self.agency = g.get("agency", "") if g.get("agency", "").isdigit() else ""
+        self.agencies = agencies
+
+    def apply(self, qs):
+        if self.reason:
+            qs = qs.filter(reason=self.reason)
+        if self.function:
+            qs = qs.filter(action__function=self.function)
+        if self.agency:
+            qs = qs.filter(agency_id=int(self.agency))
+        return qs
+
+    def query(self, request) -> str:
+        params = request.GET.copy()
+        params.pop("page", None)
+        return params.urlencode()
+
+
+def _queue_page(request, status: int = 200, return_errors=None, typed=None, sign_error: str = ""):
+    _guard(request)
+    agencies = visible_agencies(request.user).order_by("state", "name")
+    filt = _QueueFilter(request, agencies)
+    items = filt.apply(s.review_queue(request.user, pending=not filt.show_all)
+                       .select_related("action__agreement__agency").prefetch_related("action__violations"))
+    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    last, current = page.paginator.num_pages, page.number
+    numbers = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
+    for item in page:
+        item.return_error = (return_errors or {}).get(item.pk, "")
+        item.typed = (typed or {}).get(item.pk, "")
+    return render(request, "oversight/review_queue.html", {
+        "page": page, "page_numbers": numbers, "filter": filt, "query": filt.query(request),
+        "show_all": filt.show_all, "may_sign": roles.may(request.user, roles.SIGN),
+        "reasons": ReviewItem.Reason.choices,
+        "functions": [(fn, fn.replace("_", " ")) for fn in FUNCTIONS], "agencies": agencies,
+        "sign_error": sign_error,
+    }, status=status)
+
+
 @login_required
 def review_queue(request):
-    _guard(request)
-    show_all = request.GET.get("show") == "all"
-    items = s.review_queue(request.user, pending=not show_all).select_related("action__agreement__agency")
-    page = Paginator(items, 50).get_page(request.GET.get("page"))
-    return render(request, "oversight/review_queue.html", {
-        "page": page, "show_all": show_all, "may_sign": roles.may(request.user, roles.SIGN),
-        "return_form": f.ReasonForm(),
-    })
+    return _queue_page(request)
 
 
 def _review_item(request, pk) -> ReviewItem:
     return get_object_or_404(s.review_queue(request.user, pending=False), pk=pk)
+
+
+def _back(request, default: str = "oversight:review-queue"):
+    """Back to the page the decision was made on (the action's page or the queue with its filters)."""
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return redirect(nxt)
+    return redirect(default)
 
 
 @login_required
@@ -114,7 +169,29 @@ def review_sign(request, pk):
     _guard(request)
     item = _review_item(request, pk)
     _do(request, lambda: s.sign_review(request.user, item), _("Signed."))
-    return redirect("oversight:review-queue")
+    return _back(request)
+
+
+@login_required
+@require_POST
+def review_sign_many(request):
+    """Sign every document ticked on the queue page, all or none: one refusal signs nothing and says which."""
+    _guard(request)
+    ids = [int(x) for x in request.POST.getlist("item") if x.isdigit()]
+    if not ids:
+        return _queue_page(request, status=400, sign_error=_("Tick the documents to sign first."))
+    items = list(s.review_queue(request.user, pending=False).filter(pk__in=ids))
+    if len(items) != len(set(ids)):
+        raise Http404(_("A document ticked is not in your queue."))
+    try:
+        with transaction.atomic():
+            for item in items:
+                s.sign_review(request.user, item)
+    except ValidationError as err:
+        return _queue_page(request, status=400, sign_error=_("Nothing was signed: %(why)s") % {"why": _error_text(err)})
+    messages.success(request, ngettext("Signed %(n)d document.", "Signed %(n)d documents.", len(items))
+                     % {"n": len(items)})
+    return _back(request)
 
 
 @login_required
@@ -122,10 +199,20 @@ def review_sign(request, pk):
 def review_return(request, pk):
     _guard(request)
     item = _review_item(request, pk)
-    form = f.ReasonForm(request.POST)
-    reason = form.data.get("reason", "")
-    _do(request, lambda: s.return_review(request.user, item, reason), _("Returned with the reason given."))
-    return redirect("oversight:review-queue")
+    reason = request.POST.get("reason", "")
+    try:
+        if not reason.strip():
+            raise ValidationError(_("Write what must be corrected before returning the document."))
+        s.return_review(request.user, item, reason)
+    except ValidationError as err:
+        if request.POST.get("next"):
+            messages.error(request, _("Not returned: %(why)s") % {"why": _error_text(err)})
+            return _back(request)
+        # Shown at the document's own row, its reason box open with what was typed.
+        return _queue_page(request, status=400, return_errors={item.pk: _error_text(err)},
+                           typed={item.pk: reason})
+    messages.success(request, _("Returned with the reason given."))
+    return _back(request)
 
 
 # --- inspections -----------------------------------------------------------------------------------
@@ -183,17 +270,37 @@ def _inspection(request, pk) -> Inspection:
     return get_object_or_404(scope(Inspection.objects.select_related("agency", "agreement"), request.user), pk=pk)
 
 
-@login_required
-def inspection_detail(request, pk):
-    _guard(request)
-    ins = _inspection(request, pk)
-    findings = ins.findings.prefetch_related("corrective_actions")
+def _inspection_page(request, ins: Inspection, status: int = 200, finding_form=None, failed_ca=None):
+    """The inspection's page; after a refused form, with that form as typed and its errors beside it."""
+    findings = list(ins.findings.prefetch_related("corrective_actions"))
+    for finding in findings:
+        finding.ca_form = failed_ca[1] if failed_ca and failed_ca[0] == finding.pk else None
     return render(request, "oversight/inspection_detail.html", {
         "inspection": ins, "findings": findings, "today": timezone.localdate(),
         "may_find": roles.may(request.user, roles.RECORD_FINDING, ins.agency),
         "may_correct": roles.may(request.user, roles.CORRECTIVE_ACTION, ins.agency),
-        "finding_form": f.FindingForm(), "ca_form": f.CorrectiveActionForm(), "close_form": f.CloseForm(),
-    })
+        "finding_form": finding_form or f.FindingForm(), "ca_form": f.CorrectiveActionForm(),
+        "close_form": f.CloseForm(),
+    }, status=status)
+
+
+@login_required
+def inspection_detail(request, pk):
+    _guard(request)
+    return _inspection_page(request, _inspection(request, pk))
+
+
+def _form_write(request, form, fn, success: str):
+    """Run a service call with a valid form's data; on a refusal, the error goes on the form. True when done."""
+    if form.is_valid():
+        try:
+            fn(form.cleaned_data)
+        except ValidationError as err:
+            form.add_error(None, _error_text(err))
+        else:
+            messages.success(request, success)
+            return True
+    return False
 
 
 @login_required
@@ -201,9 +308,10 @@ def inspection_detail(request, pk):
 def finding_add(request, pk):
     _guard(request)
     ins = _inspection(request, pk)
-    _do_form(request, f.FindingForm(request.POST), lambda d: s.add_finding(request.user, ins, **d),
-             _("Finding recorded."))
-    return redirect("oversight:inspection-detail", pk=ins.pk)
+    form = f.FindingForm(request.POST)
+    if _form_write(request, form, lambda d: s.add_finding(request.user, ins, **d), _("Finding recorded.")):
+        return redirect("oversight:inspection-detail", pk=ins.pk)
+    return _inspection_page(request, ins, status=400, finding_form=form)
 
 
 @login_required
@@ -212,9 +320,11 @@ def corrective_add(request, pk):
     _guard(request)
     finding = get_object_or_404(scope(Finding.objects.select_related("inspection__agency"), request.user,
                                       "inspection__agency"), pk=pk)
-    _do_form(request, f.CorrectiveActionForm(request.POST),
-             lambda d: s.add_corrective_action(request.user, finding, **d), _("Corrective action recorded."))
-    return redirect("oversight:inspection-detail", pk=finding.inspection_id)
+    form = f.CorrectiveActionForm(request.POST, auto_id=f"ca-%s-{finding.pk}")  # the ids of the finding's form
+    if _form_write(request, form, lambda d: s.add_corrective_action(request.user, finding, **d),
+                   _("Corrective action recorded.")):
+        return redirect("oversight:inspection-detail", pk=finding.inspection_id)
+    return _inspection_page(request, finding.inspection, status=400, failed_ca=(finding.pk, form))
 
 
 @login_required
@@ -382,15 +492,13 @@ def agency_sanctions(request, pk):
     if not roles.may(request.user, roles.SANCTION, agency):
         raise PermissionDenied(_("Sanctions are decided by the ICE program office or field office."))
     initial = {"kind": request.GET.get("kind"), "agreement": request.GET.get("agreement"),
-               "reason": request.GET.get("reason")}
+               "reason": request.GET.get("reason"), "officer": request.GET.get("officer")}
     form = f.SanctionForm(request.POST or None, agency=agency, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        officer = None
-        if d["kind"] in OFFICER_KINDS:
-            officer = Officer.objects.filter(agency=agency, reference=(d["officer_reference"] or "").strip()).first()
-            if officer is None:
-                form.add_error("officer_reference", _("No officer of this agency has that reference."))
+        officer = d["officer"] if d["kind"] in OFFICER_KINDS else None
+        if d["kind"] in OFFICER_KINDS and officer is None:
+            form.add_error("officer", _("Choose the officer to suspend or revoke."))
         if not form.errors:
             try:
                 sanction = s.impose(request.user, d["kind"], d["reason"], d["start"], agency=agency, officer=officer,

@@ -66,3 +66,54 @@ def officer_status(officer: Officer, as_of: date) -> OfficerStatus:
         standings.append(AgreementStanding(ag.pk, ag.model, problem is None, problem))
     return OfficerStatus(as_of, certified, current, until, tuple(standings))
 
+
+
+# The engine's own decision on a probe action, to ask "could this officer act under this agreement on a day?".
+# The probe meets every condition of rules.md section 4 (a warrant ICE signed, served on an ICE-designated person
+# in the agency's custody, with a pending charge), so only section 5 — agreement in force, eligibility, training,
+# authorization — can stand in the way.
+_PROBE_FUNCTION = "serve_arrest_warrant"
+
+
+@dataclass(frozen=True)
+class Standing:
+    agreement: object  # registry.Agreement
+    may_act: bool
+    violations: tuple  # policy Violation (code, message, citation): what stands in the way on the day
+    authorization: object | None  # the authorization in force on the day, if any
+    authorization_ends: date | None  # last day of a fixed-term authorization (Task Force 2025), if any
+
+
+def standings(officer: Officer, as_of: date) -> list[Standing]:
+    """For each agreement of the officer's agency: whether the engine would let the officer act under it on
+    ``as_of``, and every reason why not."""
+    from datetime import datetime, time
+
+    from g287.policy.engine import evaluate
+    from g287.policy.rules import UnknownRuleSet
+
+    out = []
+    auths = list(officer.authorizations.all())
+    for ag in officer.agency.agreements.order_by("-signed", "model", "id"):
+        held = next((a for a in sorted(auths, key=lambda a: a.granted, reverse=True)
+                     if a.agreement_id == ag.pk and a.granted <= as_of and (a.revoked is None or a.revoked > as_of)),
+                    None)
+        try:
+            rs = ruleset(ag.model, ag.template_version)
+        except UnknownRuleSet:
+            rs = None
+        if rs is None or ag.signed is None:
+            out.append(Standing(ag, False, (pf.Violation("AGREEMENT_INCOMPLETE",
+                                                         "The agreement's template or signing date is unknown.",
+                                                         ""),), held, None))
+            continue
+        facts = facts_for(officer, ag)
+        probe = pf.Action(function=_PROBE_FUNCTION, at=datetime.combine(as_of, time(12, 0)),
+                          location=pf.Location.LEA_FACILITY,
+                          subject=pf.Subject(in_lea_custody=True, criminal_charge=pf.CriminalCharge.PENDING,
+                                             ice_designated=True),
+                          warrant_signed_by_ice=True)
+        decision = evaluate(facts, probe)
+        ends = add_years(held.granted, rs.authorization_term_years) if held and rs.authorization_term_years else None
+        out.append(Standing(ag, decision.allowed, decision.violations, held, ends))
+    return out

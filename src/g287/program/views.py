@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from g287.accounts.models import Role
 from g287.accounts.scoping import scope, visible_agencies
+from g287.program import demo as program_demo
 from g287.program import services
 from g287.program.fiscal import fiscal_year, fy_bounds
 from g287.program.forms import (
@@ -244,7 +245,7 @@ def targets(request):
         if r["target"] is not None:
             items.append((f"FY{r['fiscal_year']} target", r["target"], "bar--superseded"))
     whole = _is_program_office(request.user)
-    return render(request, "program/targets.html", {
+    return render(request, "program/targets.html", {"demo_facts": program_demo.present(),
         "rows": rows, "chart": bar_chart("New agreements signed and the annual target, by fiscal year", items),
         "form": form, "can_set": whole, "whole_program": whole, "fy_now": fy_now, "today": today,
         "bounds": fy_bounds(fy_now),
@@ -266,7 +267,7 @@ def capacity(request):
     pending = (services.pending_installations(day, visible_agencies(user, day))
                .select_related("agency").order_by("requested"))
     classes = TrainingClass.objects.filter(end__gte=day).order_by("start", "model")[:50]
-    return render(request, "program/capacity.html", {
+    return render(request, "program/capacity.html", {"demo_facts": program_demo.present(),
         "day": day, "limits": limits, "offices": services.capacity_by_field_office(day, offices),
         "classes": classes, "pending": pending, "pending_total": services.pending_installations(day).count(),
     })
@@ -286,7 +287,7 @@ def funding(request):
     appropriations = list(Appropriation.objects.order_by("fiscal_year"))
     known = [(f"FY{a.fiscal_year}", int(a.amount), "bar") for a in appropriations if a.amount is not None]
     split = services.agency_cost_split(fy, visible_agencies(request.user))
-    return render(request, "program/funding.html", {
+    return render(request, "program/funding.html", {"demo_facts": program_demo.present(),
         "fy": fy, "appropriations": appropriations,
         "chart": bar_chart("Federal appropriations by fiscal year (dollars)", known) if known else None,
         "cost": services.cost_per_agreement(fy),

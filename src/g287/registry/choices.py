@@ -1,25 +1,26 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AgreementModel(models.TextChoices):
-    JEM = "JEM", "Jail Enforcement Model"
-    WSO = "WSO", "Warrant Service Officer"
-    TFM = "TFM", "Task Force Model"
-    HYBRID = "HYBRID", "Hybrid (legacy)"
+    JEM = "JEM", _("Jail Enforcement Model")
+    WSO = "WSO", _("Warrant Service Officer")
+    TFM = "TFM", _("Task Force Model")
+    HYBRID = "HYBRID", _("Hybrid (legacy)")
 
 
 class TemplateVersion(models.TextChoices):
-    T2009 = "2009", "2009 template"
-    T2013 = "2013", "2013 template"
-    T2016 = "2016", "2016 template"
-    T2019 = "2019", "2019 template"
-    T2020 = "2020", "2020 template"
-    T2025 = "2025", "2025 template"
+    T2009 = "2009", _("2009 template")
+    T2013 = "2013", _("2013 template")
+    T2016 = "2016", _("2016 template")
+    T2019 = "2019", _("2019 template")
+    T2020 = "2020", _("2020 template")
+    T2025 = "2025", _("2025 template")
 
 
 class Party(models.TextChoices):
-    ICE = "ICE", "ICE"
-    LEA = "LEA", "The agency (LEA)"
+    ICE = "ICE", _("ICE")
+    LEA = "LEA", _("The agency (LEA)")
 
 
 class AuditAction:

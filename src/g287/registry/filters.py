@@ -6,7 +6,7 @@ from datetime import date
 
 import django_filters
 from django.db import models as _models
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,8 +33,22 @@ US_STATES = [
 STATE_NAMES = dict(US_STATES)
 
 
-class Status(_models.TextChoices):
+class ListingStatus(_models.TextChoices):
+    """An agreement's status in ICE's lists alone."""
+
     ACTIVE = "active", _("Active")
+    REMOVED = "removed", _("Removed")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class Status(_models.TextChoices):
+    """An agreement's status on a day: a notice in effect (``registry.notices``) before ICE's listing."""
+
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    TERMINATION_PENDING = "termination_pending", _("Termination pending")
+    SUSPENSION_PENDING = "suspension_pending", _("Suspension pending")
+    TERMINATED = "terminated", _("Terminated")
     REMOVED = "removed", _("Removed")
     SUPERSEDED = "superseded", _("Superseded")
 
@@ -46,11 +60,26 @@ def newest_participating(as_of: date) -> Publication | None:
 
 
 def annotate_status(queryset, as_of: date):
-    """Annotate agreements with ``status_on``: their status as of a day, derived from ICE's listings.
+    """Annotate agreements with ``listing_on``, their status in ICE's listings as of a day, and ``status_on``,
+    the same with a suspension or termination notice in effect (or pending) that day put first
+    (``registry.notices``).
 
     Listed on the newest participating list of that day: active. Listed before but not on it: superseded
     when the lineage names the agreement that replaced it, else removed. Never listed by then: None.
     """
+    from g287.registry.notices import notice_statuses
+
+    queryset = _annotate_listing(queryset, as_of)
+    by_status: dict[str, list[int]] = {}
+    for pk, st in notice_statuses(as_of).items():
+        by_status.setdefault(st, []).append(pk)
+    if not by_status:
+        return queryset.annotate(status_on=F("listing_on"))
+    whens = [When(pk__in=ids, then=Value(st)) for st, ids in sorted(by_status.items())]
+    return queryset.annotate(status_on=Case(*whens, default=F("listing_on"), output_field=CharField()))
+
+
+def _annotate_listing(queryset, as_of: date):
     newest = newest_participating(as_of)
     listed_then = Observation.objects.filter(agreement=OuterRef("pk"), publication=newest) if newest else None
     listed_before = Observation.objects.filter(
@@ -60,7 +89,7 @@ def annotate_status(queryset, as_of: date):
     if listed_then is not None:
         whens.append(When(Exists(listed_then), then=Value(Status.ACTIVE.value)))
     whens.append(When(superseded_by__isnull=False, then=Value(Status.SUPERSEDED.value)))
-    return queryset.annotate(status_on=Case(*whens, default=Value(Status.REMOVED.value), output_field=CharField()))
+    return queryset.annotate(listing_on=Case(*whens, default=Value(Status.REMOVED.value), output_field=CharField()))
 
 
 class _AsOfMixin(django_filters.FilterSet):

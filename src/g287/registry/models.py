@@ -6,6 +6,7 @@ Keys (``key``) are derived from content, so a re-import never renumbers anything
 import re
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from g287.registry.choices import AgreementModel, Party, TemplateVersion
 
@@ -147,8 +148,8 @@ class Publication(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PARTICIPATING = "participating", "Participating agencies"
-        PENDING = "pending", "Pending agencies"
+        PARTICIPATING = "participating", _("Participating agencies")
+        PENDING = "pending", _("Pending agencies")
 
     class Source(models.TextChoices):
         SPREADSHEET = "spreadsheet", "ICE spreadsheet"

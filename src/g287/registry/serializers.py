@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from g287.registry.filters import Status
+from g287.registry.filters import ListingStatus, Status
 from g287.registry.models import (Agency, Agreement, AgreementEvent, FieldOffice, LineageCandidate, LineageDecision,
                                   Publication)
 
@@ -34,8 +34,12 @@ class AgreementSerializer(serializers.ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     state = serializers.CharField(source="agency.state", read_only=True)
     status = serializers.ChoiceField(source="status_on", choices=Status.choices, read_only=True, allow_null=True,
-                                     help_text="Derived from ICE's listings as of `as_of` (today by default); "
-                                               "null when not yet listed on that day.")
+                                     help_text="As of `as_of` (today by default): a suspension or termination "
+                                               "notice in effect or pending that day (by the MOA template's rule "
+                                               "for when a notice takes effect), else ICE's listing; null when "
+                                               "not yet listed on that day.")
+    listing_status = serializers.ChoiceField(source="listing_on", choices=ListingStatus.choices, read_only=True,
+                                             allow_null=True, help_text="ICE's listings alone as of `as_of`.")
     first_listed = serializers.DateField(source="first_listed.published", read_only=True, allow_null=True)
     last_listed = serializers.DateField(source="last_listed.published", read_only=True, allow_null=True)
     events = AgreementEventSerializer(many=True, read_only=True)
@@ -44,7 +48,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         model = Agreement
         fields = ["id", "url", "key", "agency", "agency_id", "agency_name", "state", "model", "template_version",
                   "template_inferred", "template_reason", "signed", "expires", "moa_link", "moa_url", "addendum",
-                  "addendum_url", "first_listed", "last_listed", "superseded_by", "status", "events"]
+                  "addendum_url", "first_listed", "last_listed", "superseded_by", "status", "listing_status", "events"]
         extra_kwargs = {"url": {"view_name": "api:agreement-detail"}}
 
     def get_fields(self):

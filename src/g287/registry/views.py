@@ -86,7 +86,8 @@ KIND_LABELS = {
     AgreementEvent.Kind.LISTED: gettext_lazy("First listed by ICE"),
     AgreementEvent.Kind.RENEWAL: gettext_lazy("Renewed (same model signed again)"),
     AgreementEvent.Kind.MODEL_SWITCH: gettext_lazy("Model switch"),
-    AgreementEvent.Kind.RENAMED: gettext_lazy("Renamed or re-dated in ICE’s list"),
+    AgreementEvent.Kind.RENAMED: gettext_lazy("Renamed in ICE’s list"),
+    AgreementEvent.Kind.REDATED: gettext_lazy("Re-dated in ICE’s list"),
     AgreementEvent.Kind.REMOVED: gettext_lazy("Removed from ICE’s list"),
     AgreementEvent.Kind.RELISTED: gettext_lazy("Listed again"),
     AgreementEvent.Kind.ADDENDUM: gettext_lazy("Addendum"),
@@ -139,7 +140,7 @@ def _timeline(agreements) -> list[TimelineEntry]:
         if first and AgreementEvent.Kind.LISTED not in kinds[a.pk]:
             entries.append(TimelineEntry(date=first.published, kind=AgreementEvent.Kind.LISTED,
                                          label=_label(AgreementEvent.Kind.LISTED), agreement=a, publication=first))
-        if (last and getattr(a, "status_on", None) in (Status.REMOVED, Status.SUPERSEDED)
+        if (last and getattr(a, "listing_on", None) in (Status.REMOVED, Status.SUPERSEDED)
                 and AgreementEvent.Kind.REMOVED not in kinds[a.pk]):
             gone = next_participating(last)
             if gone:

@@ -277,7 +277,7 @@ def in_force(as_of: date) -> list[tuple[int, int, str, date]]:
     from g287.registry.models import Agreement, AgreementEvent
 
     rows = list(annotate_status(Agreement.objects.filter(signed__isnull=False, signed__lte=as_of), as_of)
-                .filter(Q(status_on="active") | Q(status_on__isnull=True))
+                .filter(Q(listing_on="active") | Q(listing_on__isnull=True))
                 .values_list("id", "agency_id", "model", "signed", "template_version"))
     ended = set()
     for ev in (AgreementEvent.objects.filter(kind=AgreementEvent.Kind.TERMINATION, date__lte=as_of,

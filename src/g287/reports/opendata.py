@@ -65,12 +65,12 @@ def _agreements(as_of: date) -> Table:
     qs = (annotate_status(Agreement.objects.all(), as_of)
           .values_list("id", "key", "agency_id", "agency__state", "model", "template_version", "template_inferred",
                        "signed", "expires", "moa_link", "moa_url", "addendum", "addendum_url",
-                       "first_listed__published", "last_listed__published", "superseded_by_id", "status_on")
+                       "first_listed__published", "last_listed__published", "superseded_by_id", "status_on", "listing_on")
           .order_by("agency__state", "agency__name", "model", "signed", "id"))
     schema = {"agreement_id": pl.Int64, "key": pl.Utf8, "agency_id": pl.Int64, "state": pl.Utf8, "model": pl.Utf8,
               "template_version": pl.Utf8, "template_inferred": pl.Boolean, "signed": pl.Date, "expires": pl.Date,
               "moa_link": pl.Utf8, "moa_url": pl.Utf8, "addendum": pl.Boolean, "addendum_url": pl.Utf8,
-              "first_listed": pl.Date, "last_listed": pl.Date, "superseded_by": pl.Int64, "status": pl.Utf8}
+              "first_listed": pl.Date, "last_listed": pl.Date, "superseded_by": pl.Int64, "status": pl.Utf8, "listing_status": pl.Utf8}
     cols = {"agreement_id": "Registry id of the agreement (MOA).", "key": "Content-derived key of the agreement.",
             "agency_id": "The agency (agencies.agency_id).", "state": "USPS code of the agency's state.",
             "model": "JEM (Jail Enforcement), WSO (Warrant Service Officer), TFM (Task Force) or HYBRID (legacy).",
@@ -84,7 +84,11 @@ def _agreements(as_of: date) -> Table:
             "first_listed": "Date of the first ICE participating list that shows the agreement.",
             "last_listed": "Date of the last ICE participating list that shows it.",
             "superseded_by": "The agreement that replaced it (a renewal), when the lineage names one.",
-            "status": f"Status on the export's as-of day: active, removed, superseded, or empty (not listed by then)."}
+            "status": "Status on the export's as-of day: terminated, suspended, termination_pending or "
+                      "suspension_pending when a notice is in effect or given (by the MOA template's rule for when "
+                      "a notice takes effect), else listing_status.",
+            "listing_status": "ICE's listings alone on the as-of day: active, removed, superseded, or empty (not "
+                              "listed by then)."}
     return Table("agreements", "Agreements", pl.DataFrame(list(qs), schema=schema, orient="row"), cols)
 
 

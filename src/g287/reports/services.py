@@ -130,7 +130,7 @@ def _fips() -> tuple[dict[str, str], dict[tuple[str, str], dict]]:
 
 
 def active_agreements(as_of: date):
-    return annotate_status(Agreement.objects.all(), as_of).filter(status_on=Status.ACTIVE)
+    return annotate_status(Agreement.objects.all(), as_of).filter(listing_on=Status.ACTIVE)
 
 
 def map_data(as_of: date) -> dict:
@@ -264,3 +264,35 @@ def measure_tables(as_of: date, start: date | None = None, levels=("program", "m
         return out
 
     return cached("measures", compute, as_of, start, ",".join(levels))
+
+
+# The aggregate tables a reader may download as CSV (``/portal/data/<name>.csv``): the open-data export's own
+# tables, small counts suppressed below state level; never a record of an agency, officer or person.
+CSV_EXPORTS = [
+    ("measures_program", "Measures, whole program"),
+    ("measures_model", "Measures by model"),
+    ("measures_state", "Measures by state"),
+    ("measures_field_office", "Measures by ICE field office"),
+    ("over_time", "Agreements over time by model"),
+]
+
+
+def csv_export(name: str, as_of: date, start: date | None = None) -> str:
+    """One aggregate table as CSV text (a suppressed cell reads 'suppressed')."""
+    from g287.reports import measures as m
+    from g287.reports import opendata as od
+
+    if name == "over_time":
+        table = od._over_time()
+    else:
+        level = name.removeprefix("measures_")
+        ms = m.compute(as_of, start)
+        table = od._measure_table(ms, level)
+    return od._text_frame(table).write_csv()
+
+
+def synthetic_activity() -> bool:
+    """Whether demonstration (synthetic) activity is in the database: the public measures then say so."""
+    from g287.operations.models import Action
+
+    return Action.objects.filter(synthetic=True).exists()

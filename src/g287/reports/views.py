@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +37,40 @@ MEASURE_LABELS = {
     "minor_charge_share": gettext_lazy("Actions on people whose most serious charge is a misdemeanor or infraction"),
     "citizenship_claims": gettext_lazy("Encounters where the person claimed U.S. citizenship"),
     "auditor_violations": gettext_lazy("Actions the rules audit found against the rules"),
+}
+
+# Short column headings of the measures tables; the full definitions are listed above the tables.
+MEASURE_HEADS = {
+    "training_compliance": gettext_lazy("Training current"),
+    "obligations_on_time": gettext_lazy("Obligations on time"),
+    "obligations_overdue": gettext_lazy("Obligations overdue"),
+    "inspection_coverage": gettext_lazy("Inspected in cycle"),
+    "inspections_overdue": gettext_lazy("Inspections overdue"),
+    "complaint_timeliness": gettext_lazy("Complaints reported in time"),
+    "minor_charge_share": gettext_lazy("Minor charges"),
+    "citizenship_claims": gettext_lazy("Citizenship claims"),
+    "auditor_violations": gettext_lazy("Against the rules"),
+}
+
+# Each rule of the engine in plain words, for the public (the rule codes stay in the open data and the API).
+RULE_REASONS = {
+    "FUNCTION_NOT_DELEGATED": gettext_lazy("The task is not one the agreement's model delegates"),
+    "OUTSIDE_AUTHORIZED_LOCATION": gettext_lazy("Done outside the agency's jail, where the model allows it only inside"),
+    "SUBJECT_NOT_IN_LEA_CUSTODY": gettext_lazy("The person was not booked into the agency's custody"),
+    "SUBJECT_NO_CRIMINAL_CHARGE": gettext_lazy("The person had no criminal conviction or pending charge"),
+    "SUBJECT_NOT_DESIGNATED_BY_ICE": gettext_lazy("ICE had not already designated the person with a warrant"),
+    "WARRANT_NOT_SIGNED": gettext_lazy("The warrant was not signed by an ICE officer"),
+    "WARRANTLESS_ARREST_CONDITIONS_NOT_MET": gettext_lazy("An arrest without a warrant, without the reasons the law "
+                                                          "requires"),
+    "AGREEMENT_NOT_YET_EFFECTIVE": gettext_lazy("The agreement was not yet signed"),
+    "AGREEMENT_EXPIRED": gettext_lazy("The agreement had expired"),
+    "AGREEMENT_SUSPENDED": gettext_lazy("The agreement was suspended"),
+    "AGREEMENT_TERMINATED": gettext_lazy("The agreement had been terminated"),
+    "OFFICER_INELIGIBLE": gettext_lazy("The officer did not meet the eligibility requirements"),
+    "TRAINING_INCOMPLETE": gettext_lazy("The officer had not passed the required course"),
+    "TRAINING_LAPSED": gettext_lazy("The officer's training had lapsed"),
+    "OFFICER_NOT_AUTHORIZED": gettext_lazy("The officer was not authorized under the agreement"),
+    "AUTHORIZATION_EXPIRED": gettext_lazy("The officer's authorization had expired"),
 }
 
 LEVEL_LABELS = {
@@ -125,11 +159,23 @@ def measures(request):
                 out.append({"name": name, "cells": [r["measures"][m.key] | {"kind": m.kind} for m in MEASURES]})
             levels.append({"level": level, "label": LEVEL_LABELS[level], "rows": out})
         return {"start": data["start"], "available": data["available"], "levels": levels,
-                "by_code": sorted(data["by_code"].items(), key=lambda kv: -kv[1])}
+                "by_code": [(code, RULE_REASONS.get(code, code), n)
+                            for code, n in sorted(data["by_code"].items(), key=lambda kv: -kv[1])]}
 
-    ctx.update({"tables": tables, "start": start,
-                "measure_labels": [(m.key, MEASURE_LABELS[m.key], m.kind) for m in MEASURES]})
+    ctx.update({"tables": tables, "start": start, "synthetic": services.synthetic_activity,
+                "measure_labels": [(m.key, MEASURE_LABELS[m.key], m.kind, MEASURE_HEADS[m.key]) for m in MEASURES]})
     return render(request, "reports/measures.html", ctx)
+
+
+def data_csv(request, name: str):
+    """An aggregate table as CSV (the open-data export's own), as of ``as_of`` (today by default)."""
+    if name not in dict(services.CSV_EXPORTS):
+        raise Http404(_("No such table."))
+    as_of = _day(request)
+    body = services.csv_export(name, as_of)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{as_of.isoformat()}.csv"'
+    return response
 
 
 def model_label(code: str) -> str:

@@ -1,10 +1,11 @@
 from django.db.models import Count
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from g287.registry.choices import AgreementModel
-from g287.registry.filters import Status, annotate_status
+from g287.registry.filters import ListingStatus, Status, annotate_status
 from g287.registry.models import Agency, Agreement, Publication
 from g287.web.charts import bar_chart, line_chart
 
@@ -18,7 +19,9 @@ def home(request):
         agreements.filter(status_on=Status.ACTIVE).values_list("model").annotate(n=Count("id")).values_list("model", "n")
     )
     model_rows = [(label, active_by_model.get(code, 0), "bar") for code, label in AgreementModel.choices]
-    status_rows = [(label, by_status.get(code, 0), f"bar bar--{code}") for code, label in Status.choices]
+    # ICE's listing statuses always; a notice status only when some agreement is in it today.
+    shown = [(code, label) for code, label in Status.choices if code in ListingStatus.values or by_status.get(code)]
+    status_rows = [(label, by_status.get(code, 0), f"bar bar--{code}") for code, label in shown]
     participating = list(
         Publication.objects.filter(kind=Publication.Kind.PARTICIPATING).order_by("published", "edition", "id")
         .values_list("published", "rows")
@@ -28,10 +31,12 @@ def home(request):
         "today": today,
         "counts": {
             "agencies": Agency.objects.count(),
+            # The portal's figure: agencies with an agreement active in ICE's newest list of the day.
+            "agencies_active": agreements.filter(listing_on=Status.ACTIVE).values("agency").distinct().count(),
             "agreements": Agreement.objects.count(),
             "publications": Publication.objects.count(),
         },
-        "by_status": [(label, by_status.get(code, 0), code) for code, label in Status.choices],
+        "by_status": [(label, by_status.get(code, 0), code) for code, label in shown],
         "model_rows": model_rows,
         "model_chart": bar_chart(_("Active agreements by model"), model_rows),
         "status_chart": bar_chart(_("Agreements by status"), status_rows),
@@ -39,3 +44,11 @@ def home(request):
         "newest": newest,
     }
     return render(request, "web/home.html", context)
+
+
+@login_required
+def today(request):
+    """The signed-in user's home: what is theirs to do today (``web.today``)."""
+    from g287.web.today import context_for
+
+    return render(request, "web/today.html", context_for(request.user))

@@ -88,6 +88,22 @@ class Complaint(models.Model):
     def __str__(self) -> str:
         return f"Complaint {self.receipt or self.pk} received {self.received_local}"
 
+    @property
+    def received_local_text(self) -> str:
+        """The agency's wall time as staff read it: YYYY-MM-DD HH:MM."""
+        return self.received_local[:16].replace("T", " ")
+
+    @property
+    def language_name(self) -> str:
+        """The language the complaint was written in, in its own name (English, Español), or empty."""
+        from django.conf import settings
+        from django.utils.translation import get_language_info
+
+        code = (self.language or "").split("-")[0]
+        if code not in dict(settings.LANGUAGES):
+            return self.language or ""
+        return get_language_info(code)["name_local"].capitalize()
+
 
 class ComplaintObligation(models.Model):
     class Code(models.TextChoices):

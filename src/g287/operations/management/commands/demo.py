@@ -109,11 +109,18 @@ class Command(BaseCommand):
             made["agencies"] += 1
         users = self._users(picked, today)
         made["reviews"] += self._reviews(users, rng)
+        # The program's facts around the demo (supervisors, classes, targets, costs, SCAAP), labelled the same way:
+        # the demo is the one command that seeds every app, so it reaches up to program here.
+        from g287.program.demo import fill as fill_program
+
+        with transaction.atomic():
+            program = fill_program(picked, today, random.Random(f"{SEED}:program"))
         if not quiet:
             self.stdout.write(f"Demo data: {made['agencies']} agencies filled now ({len(picked)} in the demo), "
                               f"{made['officers']} officers, {made['actions']} actions ({made['denied']} not allowed), "
                               f"{made['complaints']} complaints, {made['inspections']} inspections, "
-                              f"{made['reviews']} reviews decided.")
+                              f"{made['reviews']} reviews decided; program facts added: "
+                              + ", ".join(f"{n} {k}" for k, n in program.items()) + ".")
             self.stdout.write(self.style.SUCCESS(f"Demo logins (local use only; password {DEMO_PASSWORD}):"))
             for username, text in users["lines"]:
                 self.stdout.write(f"  {username:18} {text}")
