@@ -658,8 +658,8 @@ def test_the_matrix_finds_a_write_allowed_to_the_wrong_role(client, world, monke
     reports (the database changed on a request that should have been denied)."""
     from g287.oversight import roles
 
-    real = roles._ROLES[roles.SIGN]
-    monkeypatch.setitem(roles._ROLES, roles.SIGN, {*real, LEA})
+    real = roles.RULES[roles.SIGN]
+    monkeypatch.setitem(roles.RULES, roles.SIGN, roles.Rule(real.roles | {LEA}, roles.SEES))
     m = Matrix(client, world, LEA)
     p = next(p for p in url_patterns() if p.name == "oversight:review-sign" and "format" not in p.groups)
     for side in ("A", "B"):

@@ -6,7 +6,7 @@ Views parse, authorize and call the services; every list is scoped (``operations
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,9 +15,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
+from g287 import inputs
 from g287.accounts.models import Role
 from g287.accounts.scoping import visible_agencies
 from g287.operations import deadlines as dl
@@ -36,14 +36,10 @@ def _moment(request, name: str = "as_of") -> datetime:
     """``?as_of=`` as a date-time (a date alone is 00:00 that day, server time); now when absent or bad."""
     raw = (request.GET.get(name) or "").strip()
     if raw:
-        parsed = parse_datetime(raw)
-        if parsed is None:
-            try:
-                parsed = datetime.combine(date.fromisoformat(raw), time())
-            except ValueError:
-                messages.error(request, f"“{raw}” is not a date-time (YYYY-MM-DDTHH:MM); showing now.")
-        if parsed is not None:
-            return dl.aware(parsed)
+        try:
+            return inputs.aware(inputs.moment(raw, name, date_alone=True))
+        except inputs.InputError as exc:
+            messages.error(request, f"{exc.message}; showing now.")
     return timezone.now()
 
 
@@ -79,6 +75,7 @@ def action_new(request):
             done = record_reported(request.user, d["officer"], d["agreement"], form.action_input(), d["external_ref"])
         except ValidationError as exc:
             for f, errs in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
+                f = "date" if f == "at" else f  # the moment is typed as a date and a time
                 for e in errs:
                     form.add_error(f if f in form.fields else None, e)
         except FactsError as exc:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from g287 import inputs
 from g287.accounts.scoping import scope, visible_agencies
 from g287.oversight import forms as f
 from g287.oversight import roles
@@ -47,8 +48,8 @@ def _as_of(request) -> date:
     raw = request.GET.get("as_of")
     if raw:
         try:
-            return date.fromisoformat(raw)
-        except ValueError:
+            return inputs.day(raw, "as_of")
+        except inputs.InputError:
             messages.error(request, _("“as_of” must be a date (YYYY-MM-DD); showing today."))
     return timezone.localdate()
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.http import Http404
+from django.core.exceptions import BadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from g287 import inputs
 from g287.registry.choices import AgreementModel
 from g287.reports import charts, services
 from g287.reports.measures import MEASURES
@@ -52,9 +53,9 @@ def _day(request, name: str = "as_of") -> date:
     if not raw:
         return timezone.localdate()
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise Http404(_("Not a date: %(value)s (use YYYY-MM-DD)") % {"value": raw[:20]})
+        return inputs.day(raw, name)
+    except inputs.InputError:
+        raise BadRequest(_("Not a date: %(value)s (use YYYY-MM-DD)") % {"value": raw[:20]}) from None
 
 
 def _common(request, as_of: date) -> dict:
@@ -111,7 +112,7 @@ def measures(request):
     as_of = _day(request)
     start = _day(request, "start") if request.GET.get("start") else None
     if start and start > as_of:
-        raise Http404(_("The period starts after it ends."))
+        raise BadRequest(_("The period starts after it ends."))
     ctx = _common(request, as_of)
 
     def tables():
