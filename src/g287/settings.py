@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_rq",
+    "csp",
     "g287.accounts",
     "g287.audit",
     "g287.registry",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "g287.web.middleware.LocaleMiddleware",  # Django's; the API answers in the site's language
@@ -101,7 +103,10 @@ TEMPLATES = [
 ]
 
 _default_sqlite = f"sqlite:///{VAR_DIR / 'g287.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60,
+                                              conn_health_checks=True)}
+# A connection the database dropped (a restart, a killed backend) is found before a request uses it, instead of
+# answering one 500 first (CONN_HEALTH_CHECKS).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
@@ -158,6 +163,40 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
+# Staff roles (ICE staff, second factor) are signed out after G287_STAFF_SESSION_SECONDS (8 hours: a working
+# day) instead of Django's two weeks (accounts.apps sets it at sign-in); other readers keep the default.
+STAFF_SESSION_SECONDS = int(os.environ.get("G287_STAFF_SESSION_SECONDS", str(8 * 3600)))
+
+# Production over HTTPS (README, "Production settings"): G287_HTTPS=1 turns on secure cookies, the redirect to
+# HTTPS and HSTS (G287_HSTS_SECONDS, one year by default); G287_PROXY_SSL_HEADER=1 trusts X-Forwarded-Proto from
+# the proxy in front (only behind a proxy that sets it and strips it from clients).
+HTTPS = _flag("G287_HTTPS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("G287_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and _flag("G287_HSTS_SUBDOMAINS", "1")
+SECURE_HSTS_PRELOAD = HTTPS and _flag("G287_HSTS_PRELOAD")
+if _flag("G287_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The addresses of proxies whose X-Forwarded-For is believed (comma-separated; empty: none, the peer's address
+# counts). Used by the complaint rate limit (oversight.ratelimit).
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("G287_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from the site only — every asset is
+# served by the site itself (no CDN), and no template has inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SESSION_ENGINE = "g287.accounts.sessions"  # database sessions, read without the ORM's per-request cost
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from g287.registry.api import router as registry_api
 
@@ -12,7 +12,8 @@ urlpatterns = [
     path("accounts/", include("g287.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start script as a file: the Content-Security-Policy allows no inline one.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/oversight/", include("g287.oversight.api")),
     path("api/", include(("g287.operations.api_urls", "operations-api"))),
     path("api/", include((registry_api.urls, "api"))),
