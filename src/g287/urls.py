@@ -25,3 +25,9 @@ urlpatterns = [
     path("portal/", include("g287.reports.urls")),
     path("", include("g287.web.urls")),
 ]
+
+# JSON for the API's paths, the site's pages elsewhere.
+handler400 = "g287.web.views.bad_request"
+handler403 = "g287.web.views.permission_denied"
+handler404 = "g287.web.views.page_not_found"
+handler500 = "g287.web.views.server_error"

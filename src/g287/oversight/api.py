@@ -89,7 +89,7 @@ class SanctionSerializer(serializers.ModelSerializer):
 
 
 class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 def _service(fn):
@@ -136,7 +136,9 @@ class ReviewItemViewSet(_Scoped):
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None, format=None):
         item = self.get_object()
-        out = _service(lambda: s.return_review(request.user, item, str(request.data.get("reason", ""))))
+        body = ReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        out = _service(lambda: s.return_review(request.user, item, body.validated_data.get("reason", "")))
         return out if isinstance(out, Response) else Response(ReviewItemSerializer(out).data)
 
 

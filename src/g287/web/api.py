@@ -38,3 +38,41 @@ def exception_handler(exc, context):
     if isinstance(exc, inputs.InputError):
         return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
+
+
+_ERROR = {"type": "object", "additionalProperties": True,
+          "description": "What was wrong: `detail`, or each field's name with a list of messages"}
+_ERRORS = {"400": "The input cannot be read or breaks a rule; nothing was changed",
+           "403": "Not signed in, or the role or agency may not do this",
+           "404": "No such record among those the reader may see"}
+_LOCAL_TIME = r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
+
+
+def _local_times(node) -> None:
+    """A ``format: time`` (RFC 3339 full-time, which demands an offset) is the agency's local wall time here."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and node.get("format") == "time":
+            del node["format"]
+            node["pattern"] = _LOCAL_TIME
+            node.setdefault("description", "Local wall time (HH:MM:SS), no offset")
+        for value in node.values():
+            _local_times(value)
+    elif isinstance(node, list):
+        for value in node:
+            _local_times(value)
+
+
+def schema_hook(result, generator, request, public):
+    """drf-spectacular post-processing: every operation documents its 400, 403 and 404 answers, and local
+    times are described as what they are."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = _ERROR
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            for code, text in _ERRORS.items():
+                operation["responses"].setdefault(code, {
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+                    "description": text})
+    _local_times(result)
+    return result
