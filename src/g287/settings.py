@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "g287.web.middleware.RequestSizeLimit",  # a body too large is refused before anything reads it
     "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -162,6 +163,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# The largest request body accepted (a 20 MB CSV batch and the form around it), checked before it is read.
+G287_MAX_REQUEST_BYTES = int(os.environ.get("G287_MAX_REQUEST_BYTES", str(21 * 1024 * 1024)))
+
 SESSION_COOKIE_HTTPONLY = True
 # Staff roles (ICE staff, second factor) are signed out after G287_STAFF_SESSION_SECONDS (8 hours: a working
 # day) instead of Django's two weeks (accounts.apps sets it at sign-in); other readers keep the default.
@@ -231,7 +235,9 @@ SPECTACULAR_SETTINGS = {
 }
 
 # The task queue (rq on Redis): the periodic deadline check runs as a job (operations/tasks.py, cron.py).
-RQ_QUEUES = {"deadlines": {"URL": os.environ.get("G287_REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}}
+_REDIS_URL = os.environ.get("G287_REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"deadlines": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 600},
+             "uploads": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 3600}}  # large CSV batches (operations.tasks)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

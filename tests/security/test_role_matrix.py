@@ -179,6 +179,9 @@ TABLE: dict[str, E | list[E]] = {
     "operations:action-list": E(SIGNED_IN, shows=OPS),
     "operations:action-new": E(roles(LEA, OFF), post=scoped(LEA, OFF), writes=True, sides=AB, body=_form_action),
     "operations:upload": E(roles(LEA, OFF), post=roles(LEA, OFF)),
+    "operations:upload-template": E(roles(LEA, OFF)),
+    # A queued upload's page is its uploader's only (A's by A's coordinator; B's by someone of B).
+    "operations:upload-status": E(scoped(LEA), sides=AB, params=lambda w, s: {"pk": w.uploads[s].pk}),
     "operations:flagged": E(roles(*VIEW)),
     "operations:action-detail": E(scoped(*OPS), sides=AB2, params=pk(_action)),
     "operations:deadlines": E(roles(*OPS), shows=OPS),
@@ -447,6 +450,11 @@ def shared_world(django_db_setup, django_db_blocker):
             save_entry(None, Appropriation(fiscal_year=2006, source="CRS In Focus IF11898"))
         w.appropriation_fy = Appropriation.objects.order_by("fiscal_year").values_list("fiscal_year",
                                                                                         flat=True).first()
+        from g287.operations.models import Upload
+
+        w.uploads = {s: Upload.objects.create(agency=w.side(s).agency, name=f"{wb.MARK[s]}-UPLOAD.csv", sha256="0" * 64,
+                                              uploaded_by=w.users[LEA] if s == "A" else None,
+                                              created=timezone.now()) for s in AB}
         yield w
         transaction.set_rollback(True)
 
