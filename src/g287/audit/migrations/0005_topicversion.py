@@ -5,13 +5,15 @@ from django.db import migrations, models
 PG = """
 CREATE OR REPLACE FUNCTION audit_topic_version() RETURNS trigger AS $$
 BEGIN
-  INSERT INTO audit_topicversion (topic, seq) VALUES (split_part(NEW.action, '.', 1), NEW.seq)
+  INSERT INTO audit_topicversion (topic, seq)
+  SELECT split_part(action, '.', 1), MAX(seq) FROM appended GROUP BY 1
   ON CONFLICT (topic) DO UPDATE SET seq = GREATEST(audit_topicversion.seq, EXCLUDED.seq);
   RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
+-- Once per statement (a batch of an upload appends hundreds of events in one), over the rows it added.
 CREATE TRIGGER audit_topic_version AFTER INSERT ON audit_auditevent
-  FOR EACH ROW EXECUTE FUNCTION audit_topic_version();
+  REFERENCING NEW TABLE AS appended FOR EACH STATEMENT EXECUTE FUNCTION audit_topic_version();
 """
 PG_DROP = """
 DROP TRIGGER IF EXISTS audit_topic_version ON audit_auditevent;
