@@ -46,6 +46,7 @@ import os, sys, time, json, django
 django.setup()
 from g287.accounts.models import User
 from g287.operations import uploads
+uploads.background_priority()  # as the task queue's worker does (tasks.record_upload)
 user = User.objects.get(username=sys.argv[1])
 text = open(sys.argv[2], encoding="utf-8").read()
 t0 = time.perf_counter()

@@ -79,6 +79,27 @@ def test_each_page_outlives_writes_of_data_it_does_not_show(client, django_asser
     assert not any(kept(url) for url in registry_pages) and not kept(measures)
 
 
+def test_the_measures_follow_recorded_actions_at_most_once_a_minute(client, monkeypatch,
+                                                                     django_assert_max_num_queries):
+    from g287.audit.services import record
+    from g287.reports import services
+
+    build_registry()
+    monkeypatch.setattr(services, "ACTIVITY_SECONDS", 60)
+    monkeypatch.setattr(services, "_activity_memo", (0.0, ""))
+    url = "/portal/measures/?as_of=2025-07-04"
+    client.get(url)
+    with transaction_for_writes():
+        record(None, "operations.record_action", "operations.action", 1, None, {"synthetic": True})
+    with django_assert_max_num_queries(1):  # still the page kept: the activity's version waits a minute
+        client.get(url)
+    with transaction_for_writes():
+        record(None, "registry.record_notice", "registry.agreement", 1, None, {"synthetic": True})
+    with django_assert_max_num_queries(50) as q:  # a registry change shows at once
+        client.get(url)
+    assert len(q) > 1
+
+
 def transaction_for_writes():
     from django.db import transaction
 

@@ -31,8 +31,9 @@ def record_upload(upload_id: int, data: bytes) -> dict:
     from tqdm import tqdm
 
     from g287.operations.models import Upload
-    from g287.operations.uploads import UploadRejected, import_actions
+    from g287.operations.uploads import UploadRejected, background_priority, import_actions
 
+    background_priority()
     up = Upload.objects.select_related("agency", "uploaded_by").get(pk=upload_id)
     bar = tqdm(total=0, desc=up.name, unit="row", file=sys.stderr)
 

@@ -52,7 +52,19 @@ COLUMNS = ("external_ref", "officer", "agreement", "function", "date", "time", "
 REQUIRED = ("external_ref", "officer", "agreement", "function", "date", "time")
 MAX_ROWS = 20_000
 MAX_BYTES = 20 * 1024 * 1024
-BATCH_ROWS = 250  # rows per transaction: short enough that other writes barely wait for the audit chain
+BATCH_ROWS = 100  # rows per transaction: short enough that other writes barely wait for the audit chain
+BACKGROUND_NICENESS = 10  # the task queue's upload yields the CPU to the web workers (os.nice)
+
+
+def background_priority() -> None:
+    """Lower this process's CPU priority: a batch recorded in the background must not slow the site's answers
+    (on a small machine the upload and the web workers share the same cores)."""
+    import os
+
+    try:
+        os.nice(BACKGROUND_NICENESS)
+    except OSError:  # not permitted here: the upload runs at the usual priority
+        pass
 SHOWN_ERRORS = 50
 TRUE_WORDS = {"1", "true", "yes", "y", "t", "x"}
 FALSE_WORDS = {"0", "false", "no", "n", "f"}

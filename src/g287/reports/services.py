@@ -80,7 +80,11 @@ def version_of(*topics: str) -> str:
     """The version of the data of ``topics`` (all of them when none is named): it changes when a service write
     of one of those topics is audited, when ICE's lists are imported (a publication) and when anything is changed
     in the admin, and not otherwise — so a page keyed on it stays kept while other data is written."""
-    seqs, pub, admin = _versions()
+    return _format(_versions(), topics)
+
+
+def _format(versions: tuple, topics: tuple) -> str:
+    seqs, pub, admin = versions
     seq = max((seqs.get(t, 0) for t in topics), default=0) if topics else max(seqs.values(), default=0)
     return f"{'+'.join(topics) or 'all'}:{seq}.{pub}.{admin}"
 
@@ -98,9 +102,24 @@ def registry_version() -> str:
     return version_of(*REGISTRY_TOPICS)
 
 
+ACTIVITY_SECONDS = float(os.environ.get("G287_ACTIVITY_VERSION_SECONDS", "60"))
+_activity_memo: tuple[float, str] = (0.0, "")
+
+
 def activity_version() -> str:
-    """The version of what the performance measures read (``ACTIVITY_TOPICS``)."""
-    return version_of(*ACTIVITY_TOPICS)
+    """The version of what the performance measures read (``ACTIVITY_TOPICS``), moving at most once per
+    ``G287_ACTIVITY_VERSION_SECONDS`` (a minute) per process: the measures are counts over months, and
+    recomputing them on every recorded action would make a busy hour's readers wait on each write. A registry
+    change, a publication or an admin change still shows at once (the registry's version is part of it)."""
+    global _activity_memo
+    now = time.monotonic()
+    versions = _versions()
+    registry = _format(versions, REGISTRY_TOPICS)
+    if ACTIVITY_SECONDS > 0 and now - _activity_memo[0] < ACTIVITY_SECONDS and _activity_memo[1]:
+        return f"{registry}|{_activity_memo[1]}"
+    activity = _format(versions, ACTIVITY_TOPICS)
+    _activity_memo = (now, activity)
+    return f"{registry}|{activity}"
 
 
 def cached(name: str, compute, *parts, version=data_version):
