@@ -6,7 +6,6 @@ import os
 import uuid
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
 
 from g287.audit.models import AuditEvent
