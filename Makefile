@@ -34,9 +34,10 @@ setup: install
 run: setup
 	$(BIN)/g287 runserver $(HOST):$(PORT)
 
-# The task queue (Redis at G287_REDIS_URL): a worker for the deadline check and rq's scheduler that enqueues it.
+# The task queue (Redis at G287_REDIS_URL): a worker for the deadline check and large CSV uploads, and rq's
+# scheduler that enqueues the check.
 worker: install
-	$(BIN)/g287 rqworker deadlines & $(BIN)/g287 rqcron g287.operations.cron
+	$(BIN)/g287 rqworker deadlines uploads & $(BIN)/g287 rqcron g287.operations.cron
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser-deps:

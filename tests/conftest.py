@@ -38,6 +38,7 @@ def fresh_page_cache(monkeypatch):
     from django.core.cache import cache
 
     monkeypatch.setattr("g287.reports.services.VERSION_TTL", 0)
+    monkeypatch.setattr("g287.reports.services.ACTIVITY_SECONDS", 0)
     cache.clear()
 
 

@@ -81,6 +81,9 @@ def prepared_cursor(conn):
     goes through Django's wrapper so that they see these statements too."""
     if conn.vendor != "postgresql":
         return conn.cursor()
+    # Django's cursors check a kept connection once per request (CONN_HEALTH_CHECKS); this one must too, or a
+    # connection the database dropped answers a 500 before it is replaced.
+    conn.close_if_health_check_failed()
     conn.ensure_connection()
     if conn.queries_logged or conn.execute_wrappers:
         raw = _prepared_cursor_class()(conn.connection)

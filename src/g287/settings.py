@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_rq",
+    "csp",
     "g287.accounts",
     "g287.audit",
     "g287.registry",
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "g287.web.middleware.RequestSizeLimit",  # a body too large is refused before anything reads it
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "g287.web.middleware.LocaleMiddleware",  # Django's; the API answers in the site's language
@@ -101,7 +104,10 @@ TEMPLATES = [
 ]
 
 _default_sqlite = f"sqlite:///{VAR_DIR / 'g287.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60)}
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_sqlite), conn_max_age=60,
+                                              conn_health_checks=True)}
+# A connection the database dropped (a restart, a killed backend) is found before a request uses it, instead of
+# answering one 500 first (CONN_HEALTH_CHECKS).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         # WAL: readers never wait for the writer; timeout: a writer waits up to 30 s for another; IMMEDIATE:
@@ -161,7 +167,46 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# The largest request body accepted (a 20 MB CSV batch and the form around it), checked before it is read.
+G287_MAX_REQUEST_BYTES = int(os.environ.get("G287_MAX_REQUEST_BYTES", str(21 * 1024 * 1024)))
+
 SESSION_COOKIE_HTTPONLY = True
+# Staff roles (ICE staff, second factor) are signed out after G287_STAFF_SESSION_SECONDS (8 hours: a working
+# day) instead of Django's two weeks (accounts.apps sets it at sign-in); other readers keep the default.
+STAFF_SESSION_SECONDS = int(os.environ.get("G287_STAFF_SESSION_SECONDS", str(8 * 3600)))
+
+# Production over HTTPS (README, "Production settings"): G287_HTTPS=1 turns on secure cookies, the redirect to
+# HTTPS and HSTS (G287_HSTS_SECONDS, one year by default); G287_PROXY_SSL_HEADER=1 trusts X-Forwarded-Proto from
+# the proxy in front (only behind a proxy that sets it and strips it from clients).
+HTTPS = _flag("G287_HTTPS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("G287_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and _flag("G287_HSTS_SUBDOMAINS", "1")
+SECURE_HSTS_PRELOAD = HTTPS and _flag("G287_HSTS_PRELOAD")
+if _flag("G287_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The addresses of proxies whose X-Forwarded-For is believed (comma-separated; empty: none, the peer's address
+# counts). Used by the complaint rate limit (accounts.ratelimit).
+# Accepted public complaints per client address (oversight.views.public_complaint): N per s, m, h or d.
+G287_COMPLAINT_RATE = os.environ.get("G287_COMPLAINT_RATE", "5/h")
+TRUSTED_PROXIES = [p.strip() for p in os.environ.get("G287_TRUSTED_PROXIES", "").split(",") if p.strip()]
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from the site only — every asset is
+# served by the site itself (no CDN), and no template has inline script or style.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 SESSION_ENGINE = "g287.accounts.sessions"  # database sessions, read without the ORM's per-request cost
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -177,7 +222,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "g287.web.api.Pagination",  # DRF's limit/offset, numbers range-checked
+    "EXCEPTION_HANDLER": "g287.web.api.exception_handler",  # g287.inputs.InputError answers 400
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -194,10 +240,13 @@ SPECTACULAR_SETTINGS = {
         "LineageKindEnum": "g287.registry.models.LineageCandidate.Kind",
         "LineageDecisionEnum": "g287.registry.models.LineageDecision.Decision",
     },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "g287.web.api.schema_hook"],
 }
 
 # The task queue (rq on Redis): the periodic deadline check runs as a job (operations/tasks.py, cron.py).
-RQ_QUEUES = {"deadlines": {"URL": os.environ.get("G287_REDIS_URL", "redis://127.0.0.1:6379/0"), "DEFAULT_TIMEOUT": 600}}
+_REDIS_URL = os.environ.get("G287_REDIS_URL", "redis://127.0.0.1:6379/0")
+RQ_QUEUES = {"deadlines": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 600},
+             "uploads": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 3600}}  # large CSV batches (operations.tasks)
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

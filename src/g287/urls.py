@@ -1,7 +1,8 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from g287.registry.api import router as registry_api
 
@@ -12,7 +13,10 @@ urlpatterns = [
     path("accounts/", include("g287.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # The split view serves Swagger UI's start script as a file: the Content-Security-Policy allows no inline one.
+    # Swagger UI sets inline styles; on this page only, styles (never scripts) may be inline.
+    path("api/docs/", csp_update({"style-src": ["'unsafe-inline'"]})(
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
     path("api/oversight/", include("g287.oversight.api")),
     path("api/personnel/", include("g287.personnel.api")),
     path("api/", include(("g287.operations.api_urls", "operations-api"))),
@@ -26,3 +30,9 @@ urlpatterns = [
     path("portal/", include("g287.reports.urls")),
     path("", include("g287.web.urls")),
 ]
+
+# JSON for the API's paths, the site's pages elsewhere.
+handler400 = "g287.web.views.bad_request"
+handler403 = "g287.web.views.permission_denied"
+handler404 = "g287.web.views.page_not_found"
+handler500 = "g287.web.views.server_error"

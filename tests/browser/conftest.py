@@ -37,8 +37,11 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh browser context (own cookies, English) with ``page.goto_path("/agencies/")`` for the live server."""
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    """A fresh browser context (own cookies, English) with ``page.goto_path("/agencies/")`` for the live server.
+
+    The site's Content-Security-Policy is bypassed here so that tests may inject axe-core as an inline script;
+    ``test_content_security_policy.py`` holds the pages to the policy in a context that keeps it."""
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.goto_path = lambda path: page.goto(f"{live_server.url}{path}")

@@ -112,3 +112,29 @@ def test_supervisor_signs_or_returns_within_assignments_only():
                                                                    "oversight.return_review"]).order_by("seq")] == \
         ["oversight.sign_review", "oversight.return_review"]
     assert ReviewItem.objects.get(pk=second.pk).decided_by == sup
+
+
+def test_only_an_assigned_supervisor_signs_superusers_included():
+    """The rule table is the only rule: a superuser (the program office's demo login is one) neither signs nor
+    returns, nor does a superuser supervisor outside their assignments; an assignment that ended no longer counts."""
+    from g287.accounts.models import Assignment, User
+    from g287.oversight import roles
+
+    ag, other = f.agency(), f.agency("unsupervised-so")
+    m = f.agreement(ag)
+    o = f.officer(ag, authorize=m)
+    item = rs.enqueue_for_review(act(o, m, subject_ref="a"))
+    root = User.objects.create_superuser("root-po", password="not-used-here-1234", role=Role.PROGRAM_OFFICE)
+    root_sup = User.objects.create_superuser("root-sup", password="not-used-here-1234", role=Role.SUPERVISOR)
+    Assignment.objects.create(user=root_sup, agency=other, kind=Assignment.Kind.SUPERVISION, start=date(2020, 1, 1))
+    lapsed = assigned("lapsed", Role.SUPERVISOR, ag)
+    Assignment.objects.filter(user=lapsed).update(end=date(2021, 1, 1))
+    for who in (root, root_sup, lapsed):
+        assert not roles.may(who, roles.SIGN, ag)
+        with pytest.raises(PermissionDenied):
+            rs.sign_review(who, item)
+        with pytest.raises(PermissionDenied):
+            rs.return_review(who, item, "no")
+    assert roles.may(root_sup, roles.SIGN, other)
+    assert not roles.may(root, roles.SIGN)
+    assert ReviewItem.objects.get(pk=item.pk).decision == ""

@@ -41,8 +41,8 @@ def test_map_as_of_an_earlier_day_and_bad_dates(client):
     build_registry()
     data = services.map_data(date(2025, 5, 20))  # the first list: Colbert WSO + JEM 2019, Orange, Patrol
     assert data["total"] == 4 and {s["state"]: s["total"] for s in data["table"]} == {"AL": 2, "FL": 2}
-    assert client.get("/portal/?as_of=yesterday").status_code == 404
-    assert client.get("/portal/measures/?as_of=2025-07-01&start=2025-08-01").status_code == 404
+    assert client.get("/portal/?as_of=yesterday").status_code == 400
+    assert client.get("/portal/measures/?as_of=2025-07-01&start=2025-08-01").status_code == 400
 
 
 def test_county_names_match_the_map_shapes():

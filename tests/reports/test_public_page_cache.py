@@ -52,19 +52,58 @@ def test_an_audited_write_shows_at_once(client):
     assert "Termination notice" in client.get(url).content.decode()
 
 
-def test_agency_pages_outlive_writes_elsewhere_and_portal_pages_do_not(client, django_assert_max_num_queries):
+def test_each_page_outlives_writes_of_data_it_does_not_show(client, django_assert_max_num_queries):
+    """An action recorded leaves the registry's pages, the map and the trends kept, and retires the measures
+    (which count actions); a registry write retires them all; a program write none of them."""
     from g287.audit.services import record
 
     reg = build_registry()
-    agency = reverse("registry:agency-detail", args=[reg.colbert.pk])
-    client.get(agency)
-    client.get("/portal/trends/")
-    record(None, "operations.record_action", "operations.action", 1, None, {"synthetic": True})
-    with django_assert_max_num_queries(1):  # the registry's version: the page is still the one kept
-        assert client.get(agency).status_code == 200
-    with django_assert_max_num_queries(50) as rendered:
-        client.get("/portal/trends/")
-    assert len(rendered) > 1  # the portal's figures depend on every write: rendered again
+    registry_pages = [reverse("registry:agency-detail", args=[reg.colbert.pk]), "/portal/", "/portal/trends/"]
+    measures = "/portal/measures/?as_of=2025-07-04"
+
+    def kept(url) -> bool:
+        with django_assert_max_num_queries(50) as q:
+            assert client.get(url).status_code == 200
+        return len(q) <= 1  # the version only
+
+    for url in [*registry_pages, measures]:
+        client.get(url)
+    with transaction_for_writes():
+        record(None, "operations.record_action", "operations.action", 1, None, {"synthetic": True})
+    assert all(kept(url) for url in registry_pages) and not kept(measures)
+    with transaction_for_writes():
+        record(None, "program.set_target", "program.annualtarget", 1, None, {"synthetic": True})
+    assert all(kept(url) for url in [*registry_pages, measures])
+    with transaction_for_writes():
+        record(None, "registry.record_notice", "registry.agreement", 1, None, {"synthetic": True})
+    assert not any(kept(url) for url in registry_pages) and not kept(measures)
+
+
+def test_the_measures_follow_recorded_actions_at_most_once_a_minute(client, monkeypatch,
+                                                                     django_assert_max_num_queries):
+    from g287.audit.services import record
+    from g287.reports import services
+
+    build_registry()
+    monkeypatch.setattr(services, "ACTIVITY_SECONDS", 60)
+    monkeypatch.setattr(services, "_activity_memo", (0.0, ""))
+    url = "/portal/measures/?as_of=2025-07-04"
+    client.get(url)
+    with transaction_for_writes():
+        record(None, "operations.record_action", "operations.action", 1, None, {"synthetic": True})
+    with django_assert_max_num_queries(1):  # still the page kept: the activity's version waits a minute
+        client.get(url)
+    with transaction_for_writes():
+        record(None, "registry.record_notice", "registry.agreement", 1, None, {"synthetic": True})
+    with django_assert_max_num_queries(50) as q:  # a registry change shows at once
+        client.get(url)
+    assert len(q) > 1
+
+
+def transaction_for_writes():
+    from django.db import transaction
+
+    return transaction.atomic()
 
 
 def test_an_admin_change_changes_the_data_version(client, signed_in, django_user_model):

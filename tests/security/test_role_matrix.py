@@ -202,6 +202,9 @@ TABLE: dict[str, E | list[E]] = {
     "operations:action-list": E(SIGNED_IN, shows=OPS),
     "operations:action-new": E(roles(LEA, OFF), post=scoped(LEA, OFF), writes=True, sides=AB, body=_form_action),
     "operations:upload": E(roles(LEA, OFF), post=roles(LEA, OFF)),
+    "operations:upload-template": E(roles(LEA, OFF)),
+    # A queued upload's page is its uploader's only (A's by A's coordinator; B's by someone of B).
+    "operations:upload-status": E(scoped(LEA), sides=AB, params=lambda w, s: {"pk": w.uploads[s].pk}),
     "operations:flagged": E(roles(*VIEW)),
     "operations:action-detail": E(scoped(*OPS), sides=AB2, params=pk(_action)),
     "operations:deadlines": E(roles(*OPS), shows=OPS),
@@ -515,6 +518,11 @@ def shared_world(django_db_setup, django_db_blocker):
             save_entry(None, Appropriation(fiscal_year=2006, source="CRS In Focus IF11898"))
         w.appropriation_fy = Appropriation.objects.order_by("fiscal_year").values_list("fiscal_year",
                                                                                         flat=True).first()
+        from g287.operations.models import Upload
+
+        w.uploads = {s: Upload.objects.create(agency=w.side(s).agency, name=f"{wb.MARK[s]}-UPLOAD.csv", sha256="0" * 64,
+                                              uploaded_by=w.users[LEA] if s == "A" else None,
+                                              created=timezone.now()) for s in AB}
         yield w
         transaction.set_rollback(True)
 
@@ -726,8 +734,8 @@ def test_the_matrix_finds_a_write_allowed_to_the_wrong_role(client, world, monke
     reports (the database changed on a request that should have been denied)."""
     from g287.oversight import roles
 
-    real = roles._ROLES[roles.SIGN]
-    monkeypatch.setitem(roles._ROLES, roles.SIGN, {*real, LEA})
+    real = roles.RULES[roles.SIGN]
+    monkeypatch.setitem(roles.RULES, roles.SIGN, roles.Rule(real.roles | {LEA}, roles.SEES))
     m = Matrix(client, world, LEA)
     p = next(p for p in url_patterns() if p.name == "oversight:review-sign" and "format" not in p.groups)
     for side in ("A", "B"):

@@ -51,3 +51,16 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_kind_display()} of {self.agency}"
+
+
+class RateMark(models.Model):
+    """One counted event of a rate limit (``accounts.ratelimit``) when no Redis is configured: the limit's
+    group, a keyed hash of the client's address (never the address itself) and when. Marks older than the
+    limit's period are deleted as new ones come."""
+
+    group = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["group", "key", "at"])]

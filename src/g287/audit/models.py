@@ -42,3 +42,14 @@ class AuditChainHead(models.Model):
     # The hash before the newest event's: kept by the same UPDATE that takes the next number, so the
     # appending statement can link the new event without reading the head first.
     prev_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class TopicVersion(models.Model):
+    """The newest event's number per topic — the part of its action before the first dot (``registry``,
+    ``operations``, ``oversight``…) —, kept by a database trigger on every append (migration 0005). Public pages
+    are kept per version of the topics they show (``reports.services.version_of``), so recording an action does
+    not retire a page that shows only the registry. The trigger runs under the chain head's lock, which every
+    append already holds until commit: it adds no waiting."""
+
+    topic = models.CharField(max_length=80, primary_key=True)
+    seq = models.BigIntegerField(default=0)

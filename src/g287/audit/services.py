@@ -108,6 +108,35 @@ def record(actor, action: str, object_type: str, object_id: Any, before: Any = N
     return event
 
 
+def record_many(actor, items: list[tuple], at: datetime | None = None) -> list[AuditEvent]:
+    """Append several events at once: ``items`` are (action, object_type, object_id, before, after). Must run
+    inside the caller's transaction, as its last write: the chain head is locked once, the links are computed
+    here and the events inserted in one statement, so the lock is held for one short statement and the commit
+    (a batch of an upload, not the whole file)."""
+    if not items:
+        return []
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.record_many must run inside the service's transaction")
+    prepared = [(prepare(actor, action, object_type, before, after, at), str(object_id))
+                for action, object_type, object_id, before, after in items]
+    if connection.vendor == "postgresql":
+        ensure_head()
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        id=1, defaults={"hash": GENESIS, "prev_hash": GENESIS})
+    seq, prev = head.seq, head.hash
+    events = []
+    for p, object_id in prepared:
+        seq += 1
+        digest = link_hash(prev, seq, object_id, p.content)
+        events.append(AuditEvent(seq=seq, at=p.at, actor_id=p.actor_id, actor_label=p.actor_label, action=p.action,
+                                 object_type=p.object_type, object_id=object_id, before=p.before, after=p.after,
+                                 prev_hash=prev, hash=digest))
+        last_prev, prev = prev, digest
+    AuditEvent.objects.bulk_create(events)
+    AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev, prev_hash=last_prev)
+    return events
+
+
 HEAD_TABLE = AuditChainHead._meta.db_table
 EVENTS_TABLE = AuditEvent._meta.db_table
 EVENT_COLUMNS = "seq, at, actor_id, actor_label, action, object_type, object_id, before, after, prev_hash, hash"

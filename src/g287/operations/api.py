@@ -10,7 +10,6 @@ from functools import lru_cache
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, JsonResponse
-from django.utils.dateparse import parse_datetime
 from django.utils.functional import empty as lazy_unset
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
@@ -21,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 from rest_framework.views import APIView
 
+from g287 import inputs
 from g287.operations import deadlines as dl
 from g287.operations.facts import FactsError
 from g287.operations.facts import load as load_facts
@@ -104,12 +104,9 @@ class ActionInputSerializer(serializers.Serializer):
 
     def validate_at(self, value):
         try:
-            parsed = parse_datetime(value.strip()) if isinstance(value, str) else None
-        except ValueError:  # well formed but no such moment, e.g. February 30
-            parsed = None
-        if parsed is None:
-            raise serializers.ValidationError(f"at must be an ISO date-time such as 2025-05-01T09:30; got {value!r}")
-        return parsed
+            return inputs.moment(value, "at")
+        except inputs.InputError as exc:
+            raise serializers.ValidationError(exc.message) from None
 
 
 _DATETIME = serializers.DateTimeField()  # the serializers' own formatting of instants, in the site's zone
@@ -190,15 +187,12 @@ def _fast_input(data) -> dict | None:
             return None
         out[name] = value
     at = data.get("at")
-    if type(at) is not str or "\x00" in at:
+    if type(at) is not str:
         return None
     try:
-        parsed = parse_datetime(at.strip())
-    except ValueError:
+        out["at"] = inputs.moment(at, "at")
+    except inputs.InputError:
         return None
-    if parsed is None:
-        return None
-    out["at"] = parsed
     return out
 
 
@@ -315,10 +309,7 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
         qs = Obligation.objects.filter(action__in=visible_actions(self.request.user).values("pk"))
         raw = self.request.query_params.get("overdue_as_of")
         if raw:
-            moment = parse_datetime(raw)
-            if moment is None:
-                raise exceptions.ValidationError({"overdue_as_of": [f"not an ISO date-time: {raw!r}"]})
-            moment = dl.aware(moment)
+            moment = inputs.aware(inputs.moment(raw, "overdue_as_of", date_alone=True))
             qs = qs.filter(dl._overdue_q(moment), action__at__lte=moment)
         return qs.order_by("due", "id")
 
@@ -332,10 +323,7 @@ class ObligationViewSet(viewsets.ReadOnlyModelViewSet):
         ob = self.get_object()
         at = None
         if request.data.get("fulfilled_at"):
-            at = parse_datetime(str(request.data["fulfilled_at"]))
-            if at is None:
-                raise exceptions.ValidationError({"fulfilled_at": ["not an ISO date-time"]})
-            at = dl.aware(at)
+            at = inputs.aware(inputs.moment(request.data["fulfilled_at"], "fulfilled_at"))
         try:
             ob = fulfil_reported(request.user, ob, at)
         except PermissionDenied as exc:
@@ -354,10 +342,7 @@ class DeadlineView(APIView):
                    responses={200: dict})
     def get(self, request):
         raw = request.query_params.get("as_of")
-        as_of = parse_datetime(raw) if raw else None
-        if raw and as_of is None:
-            raise exceptions.ValidationError({"as_of": [f"not an ISO date-time: {raw!r}"]})
-        as_of = dl.aware(as_of)
+        as_of = dl.aware(inputs.moment(raw, "as_of", date_alone=True) if raw else None)
         rows = dl.deadlines(request.user, as_of, overdue=request.query_params.get("overdue") in ("1", "true", "yes"))
         return Response({"as_of": as_of, "results": [{
             "kind": d.kind, "id": d.id, "code": d.code, "message": d.message, "due": d.due, "due_local": d.due_local,

@@ -1,4 +1,4 @@
-"""The action report as a form: one set of fields for the web form and for each row of a CSV upload.
+"""The action report as a form (the CSV batch reads its rows with the same choices: ``uploads``).
 
 Only the subject facts the rules need are asked: an opaque reference, custody, charge status and the
 most serious charge's level, ICE designation, and a claim of U.S. citizenship.
@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from g287.operations.models import FUNCTION_CHOICES, ChargeLevel, CriminalCharge, Location
 from g287.operations.services import ActionInput, officer_of
@@ -18,8 +17,6 @@ from g287.registry.models import Agreement
 
 BOOLEAN_FIELDS = ("in_lea_custody", "ice_designated", "usc_claim", "warrant_signed_by_ice", "reason_to_believe",
                   "likely_to_escape")
-BOOLEAN_DEFAULTS = {"in_lea_custody": True, "ice_designated": False, "usc_claim": False,
-                    "warrant_signed_by_ice": True, "reason_to_believe": False, "likely_to_escape": False}
 
 
 class ActionFieldsForm(forms.Form):
@@ -95,71 +92,3 @@ class ActionForm(ActionFieldsForm):
                 field.widget.attrs.setdefault("class", "usa-checkbox__input")
             else:
                 field.widget.attrs.setdefault("class", "usa-input")
-
-
-TRUE_WORDS = {"1", "true", "yes", "y", "t", "x"}
-FALSE_WORDS = {"0", "false", "no", "n", "f"}
-
-
-class StrictBooleanField(forms.Field):
-    """yes/no, true/false, 1/0 (empty: the default). Anything else is an error, never a silent "yes"."""
-
-    def __init__(self, *, default: bool, **kwargs):
-        self.default = default
-        super().__init__(required=False, **kwargs)
-
-    def to_python(self, value):
-        text = ("" if value is None else str(value)).strip().lower()
-        if text == "":
-            return self.default
-        if text in TRUE_WORDS:
-            return True
-        if text in FALSE_WORDS:
-            return False
-        raise ValidationError(f"write yes or no (or true/false, 1/0); got {value!r}")
-
-
-class CsvRowForm(ActionFieldsForm):
-    """One row of an upload: the officer by its reference and the agreement by its key or model."""
-
-    officer = forms.CharField(max_length=64)
-    agreement = forms.CharField(max_length=240)
-    date = forms.DateField(input_formats=["%Y-%m-%d"])
-    time = forms.TimeField(input_formats=["%H:%M", "%H:%M:%S"])
-    location = forms.ChoiceField(choices=Location.choices, required=False)
-    criminal_charge = forms.ChoiceField(choices=CriminalCharge.choices, required=False)
-    external_ref = forms.CharField(max_length=64)
-
-    def __init__(self, *args, agency=None, officers=None, agreements=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in BOOLEAN_FIELDS:
-            self.fields[name] = StrictBooleanField(default=BOOLEAN_DEFAULTS[name])
-        self.agency = agency
-        self.officers = officers or {}
-        self.agreements = agreements or []
-
-    def clean_location(self):
-        return self.cleaned_data.get("location") or Location.LEA_FACILITY
-
-    def clean_criminal_charge(self):
-        return self.cleaned_data.get("criminal_charge") or CriminalCharge.PENDING
-
-    def clean_officer(self):
-        ref = self.cleaned_data["officer"].strip()
-        officer = self.officers.get(ref)
-        if officer is None:
-            raise ValidationError(f"no officer with reference {ref!r} in {self.agency.name}")
-        return officer
-
-    def clean_agreement(self):
-        text = self.cleaned_data["agreement"].strip()
-        by_key = [a for a in self.agreements if a.key == text]
-        if by_key:
-            return by_key[0]
-        by_model = [a for a in self.agreements if a.model == text.upper()]
-        if len(by_model) == 1:
-            return by_model[0]
-        if len(by_model) > 1:
-            raise ValidationError(f"{self.agency.name} has {len(by_model)} {text.upper()} agreements: "
-                                  f"give the agreement's key ({', '.join(a.key for a in by_model)})")
-        raise ValidationError(f"no agreement {text!r} (a key, or a model such as JEM) in {self.agency.name}")

@@ -44,6 +44,12 @@ def split(at: datetime, zone: ZoneInfo) -> tuple[datetime, datetime]:
     return local, instant
 
 
+def missing(local: datetime, zone: ZoneInfo) -> bool:
+    """Whether a local wall time never happened in ``zone``: the hour skipped when clocks spring forward."""
+    instant = local.replace(tzinfo=zone).astimezone(dt_timezone.utc)
+    return instant.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None)
+
+
 def iso_local(value: datetime) -> str:
     """Local wall time as sortable ISO text (seconds precision)."""
     return value.replace(microsecond=0).isoformat(timespec="seconds")

@@ -170,3 +170,41 @@ class OverdueNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} overdue since {self.overdue_since}"
+
+
+class Upload(models.Model):
+    """A CSV batch recorded by the task queue: what its page shows while it runs and after (progress, the
+    result or the grouped errors). Small files are recorded while the reader waits and leave no row here."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting for the task queue"
+        CHECKING = "checking", "Checking every row"
+        RECORDING = "recording", "Recording"
+        DONE = "done", "Recorded"
+        REJECTED = "rejected", "Refused: nothing was recorded"
+        FAILED = "failed", "Stopped by an error"
+
+    agency = models.ForeignKey("registry.Agency", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    done = models.IntegerField(default=0)
+    total = models.IntegerField(default=0)
+    result = models.JSONField(null=True, blank=True)  # UploadResult.as_dict() or UploadRejected.as_dict()
+    created = models.DateTimeField()
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_status_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.RECORDING)
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done / self.total) if self.total else 0

@@ -9,7 +9,7 @@ transaction. The web form, the API, the bulk auditor's checks and the conformanc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone as dt_timezone
+from datetime import datetime, timedelta, timezone as dt_timezone
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -56,6 +56,30 @@ class ActionInput:
             errors["at"] = f"at must be a date and time; got {self.at!r}"
         if errors:
             raise ValidationError(errors)
+
+
+# Reported actions happen under §287(g), enacted 30 September 1996; they are reported after the fact, so a
+# moment later than the agency's local clock (with a few minutes for clocks that run ahead) is a typing error.
+EARLIEST_REPORTED = datetime(1996, 9, 30)
+CLOCK_SLACK = timedelta(minutes=15)
+
+
+def when_problem(at: datetime, zone, now: datetime | None = None) -> str | None:
+    """Why a reported action's moment cannot be right, or None: before §287(g) existed, still to come in the
+    agency's zone, or a local time that never happened (the hour skipped when clocks spring forward)."""
+    local, instant = localtime.split(at, zone)
+    if local < EARLIEST_REPORTED:
+        return (f"{localtime.iso_local(local)} is before 30 September 1996, when §287(g) was enacted; "
+                "check the year")
+    now = now or timezone.now()
+    if instant > now + CLOCK_SLACK:
+        today = now.astimezone(zone).replace(tzinfo=None)
+        return (f"{localtime.iso_local(local)} is still to come (it is {localtime.iso_local(today)} in the "
+                f"agency's time zone); actions are reported after they happen")
+    if at.tzinfo is None and localtime.missing(at, zone):
+        return (f"{localtime.iso_local(local)} did not happen in {zone.key}: clocks moved forward an hour that "
+                "night; give the time the clock showed (an hour later) or a time with its UTC offset")
+    return None
 
 
 def engine_action(a: ActionInput, local_at: datetime) -> pf.Action:
@@ -306,6 +330,9 @@ def record_reported(actor, officer: Officer, agreement: Agreement, action: Actio
 
     check_recorder(actor, officer, agreement)
     action.validate()
+    problem = when_problem(action.at, localtime.zone_for(agreement.agency.state))
+    if problem:
+        raise ValidationError({"at": problem})
     external_ref = (external_ref or "").strip()
     if len(external_ref) > 64:
         raise ValidationError({"external_ref": "external_ref is at most 64 characters"})

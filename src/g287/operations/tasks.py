@@ -20,3 +20,42 @@ def check_deadlines(as_of: str | None = None) -> dict:
             raise ValueError(f"as_of must be an ISO date-time; got {as_of!r}")
     result = deadlines.check(moment)
     return {"as_of": result.as_of.isoformat(), "overdue": result.overdue, "newly_noticed": result.newly_noticed}
+
+
+def record_upload(upload_id: int, data: bytes) -> dict:
+    """Check and record an upload (``uploads.import_actions``) for the task queue, keeping its ``Upload`` row
+    up to date so its page shows the progress, then the result or the grouped errors."""
+    import sys
+
+    from django.utils import timezone
+    from tqdm import tqdm
+
+    from g287.operations.models import Upload
+    from g287.operations.uploads import UploadRejected, background_priority, import_actions
+
+    background_priority()
+    up = Upload.objects.select_related("agency", "uploaded_by").get(pk=upload_id)
+    bar = tqdm(total=0, desc=up.name, unit="row", file=sys.stderr)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        Upload.objects.filter(pk=upload_id).update(status=phase, done=done, total=total)
+        bar.set_description(f"{up.name}: {phase}", refresh=False)
+        bar.total, bar.n = total, done
+        bar.refresh()
+
+    try:
+        result = import_actions(up.uploaded_by, up.agency, data, up.name, progress)
+    except UploadRejected as exc:
+        Upload.objects.filter(pk=upload_id).update(status=Upload.Status.REJECTED, result=exc.as_dict(),
+                                                   finished=timezone.now())
+        bar.close()
+        return {"status": "rejected", "errors": len(exc.errors)}
+    except Exception as exc:
+        Upload.objects.filter(pk=upload_id).update(status=Upload.Status.FAILED, result={"error": str(exc)[:500]},
+                                                   finished=timezone.now())
+        bar.close()
+        raise
+    Upload.objects.filter(pk=upload_id).update(status=Upload.Status.DONE, result=result.as_dict(),
+                                               done=result.rows, total=result.rows, finished=timezone.now())
+    bar.close()
+    return {"status": "done", **result.as_dict()}

@@ -6,7 +6,7 @@ Views parse, authorize and call the services; every list is scoped (``operations
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,9 +15,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
+from g287 import inputs
 from g287.accounts.models import Role
 from g287.accounts.scoping import visible_agencies
 from g287.operations import deadlines as dl
@@ -25,7 +25,7 @@ from g287.operations.facts import FactsError
 from g287.operations.forms import ActionForm
 from g287.operations.models import Action, Obligation
 from g287.operations.services import fulfil_reported, may_record, record_reported
-from g287.operations.uploads import COLUMNS, REQUIRED, UploadRejected, import_actions
+from g287.operations import uploads
 from g287.operations.visibility import visible_actions, visible_complaints
 from g287.registry.models import Agency, FieldOffice
 
@@ -36,14 +36,10 @@ def _moment(request, name: str = "as_of") -> datetime:
     """``?as_of=`` as a date-time (a date alone is 00:00 that day, server time); now when absent or bad."""
     raw = (request.GET.get(name) or "").strip()
     if raw:
-        parsed = parse_datetime(raw)
-        if parsed is None:
-            try:
-                parsed = datetime.combine(date.fromisoformat(raw), time())
-            except ValueError:
-                messages.error(request, f"“{raw}” is not a date-time (YYYY-MM-DDTHH:MM); showing now.")
-        if parsed is not None:
-            return dl.aware(parsed)
+        try:
+            return inputs.aware(inputs.moment(raw, name, date_alone=True))
+        except inputs.InputError as exc:
+            messages.error(request, f"{exc.message}; showing now.")
     return timezone.now()
 
 
@@ -79,6 +75,7 @@ def action_new(request):
             done = record_reported(request.user, d["officer"], d["agreement"], form.action_input(), d["external_ref"])
         except ValidationError as exc:
             for f, errs in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
+                f = "date" if f == "at" else f  # the moment is typed as a date and a time
                 for e in errs:
                     form.add_error(f if f in form.fields else None, e)
         except FactsError as exc:
@@ -115,26 +112,94 @@ def _due_words(due: datetime, fulfilled_at: datetime | None, now: datetime) -> s
     return f"due in {timeuntil(due, now)}"
 
 
+def _upload_context(agency) -> dict:
+    return {"columns": uploads.COLUMN_HELP, "agency": agency, "max_rows": uploads.MAX_ROWS,
+            "max_mb": uploads.MAX_BYTES // 2**20, "sync_rows": SYNC_ROWS}
+
+
+# Files of more rows than this are recorded by the task queue, with a page that shows the progress.
+SYNC_ROWS = 1000
+UPLOAD_QUEUE = "uploads"
+
+
 @login_required
 def upload(request):
+    """The CSV batch: its format and template, then the file checked and recorded — here for small files, by
+    the task queue for large ones (``tasks.record_upload``). The size is refused before the body is read
+    (``web.middleware.RequestSizeLimit``)."""
     if not may_record(request.user):
         raise PermissionDenied("LEA coordinators and designated officers upload actions")
     agency = get_object_or_404(Agency, pk=request.user.agency_id)
-    ctx = {"columns": COLUMNS, "required": REQUIRED, "agency": agency}
+    ctx = _upload_context(agency)
     if request.method == "POST":
         f = request.FILES.get("file")
         if f is None:
             messages.error(request, "Choose a CSV file to upload.")
-        elif f.size > 20 * 1024 * 1024:
-            messages.error(request, f"{f.name}: larger than 20 MB; split the file.")
+        elif f.size > uploads.MAX_BYTES:
+            messages.error(request, f"{f.name}: larger than {uploads.MAX_BYTES // 2**20} MB; split the file.")
         else:
+            data = f.read()
+            if data.count(b"\n") > SYNC_ROWS:
+                queued = _enqueue_upload(request.user, agency, f.name, data)
+                if queued is not None:
+                    return redirect("operations:upload-status", pk=queued.pk)
             try:
-                result = import_actions(request.user, agency, f.read(), f.name)
-            except UploadRejected as exc:
-                ctx["rejected"] = exc
+                result = uploads.import_actions(request.user, agency, data, f.name)
+            except uploads.UploadRejected as exc:
+                ctx["rejected"] = exc.as_dict()
             else:
-                ctx["result"] = result
+                ctx["result"] = result.as_dict()
     return render(request, "operations/upload.html", ctx)
+
+
+def _enqueue_upload(user, agency, name: str, data: bytes):
+    """An ``Upload`` queued for the task queue, or None when the queue cannot be reached (the file is then
+    recorded while the reader waits, in the same bounded batches)."""
+    import hashlib
+    import logging
+
+    import django_rq
+    from redis.exceptions import RedisError
+
+    from g287.operations.models import Upload
+    from g287.operations.tasks import record_upload
+
+    up = Upload.objects.create(agency=agency, uploaded_by=user, name=name[:255],
+                               sha256=hashlib.sha256(data).hexdigest(), created=timezone.now())
+    try:
+        django_rq.get_queue(UPLOAD_QUEUE).enqueue(record_upload, up.pk, data, job_timeout=3600)
+    except RedisError as exc:
+        logging.getLogger(__name__).warning("task queue unreachable, recording %s in the request: %s", name, exc)
+        up.delete()
+        return None
+    return up
+
+
+@login_required
+def upload_status(request, pk: int):
+    """A queued upload's progress (the page reloads itself while it runs), then its result or errors: for the
+    one who uploaded it."""
+    from g287.operations.models import Upload
+
+    up = get_object_or_404(Upload.objects.select_related("agency"), pk=pk, uploaded_by=request.user)
+    ctx = _upload_context(up.agency) | {"upload": up}
+    if up.status == Upload.Status.DONE:
+        ctx["result"] = up.result
+    elif up.status == Upload.Status.REJECTED:
+        ctx["rejected"] = up.result
+    return render(request, "operations/upload.html", ctx)
+
+
+@login_required
+def upload_template(request):
+    """The CSV template: the header and two example rows."""
+    from django.http import HttpResponse
+
+    if not may_record(request.user):
+        raise PermissionDenied("LEA coordinators and designated officers upload actions")
+    response = HttpResponse(uploads.template_csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="g287-actions-template.csv"'
+    return response
 
 
 @login_required

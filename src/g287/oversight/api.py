@@ -6,8 +6,6 @@ actions), complaints, sanctions, and the due schedule.
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -18,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from g287 import inputs
 from g287.accounts.scoping import scope, visible_agencies
 from g287.oversight import roles
 from g287.oversight import services as s
@@ -90,7 +89,7 @@ class SanctionSerializer(serializers.ModelSerializer):
 
 
 class ReturnSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 def _service(fn):
@@ -137,7 +136,9 @@ class ReviewItemViewSet(_Scoped):
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, pk=None, format=None):
         item = self.get_object()
-        out = _service(lambda: s.return_review(request.user, item, str(request.data.get("reason", ""))))
+        body = ReturnSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        out = _service(lambda: s.return_review(request.user, item, body.validated_data.get("reason", "")))
         return out if isinstance(out, Response) else Response(ReviewItemSerializer(out).data)
 
 
@@ -165,6 +166,9 @@ class SanctionViewSet(_Scoped):
     base = Sanction.objects.all()
 
 
+MAX_HORIZON_DAYS = 3660  # ten years ahead
+
+
 class DueView(APIView):
     """Inspections, FOD–LEA meetings and first reviews overdue and due (``as_of``, ``horizon`` days)."""
 
@@ -172,11 +176,9 @@ class DueView(APIView):
 
     @extend_schema(tags=["oversight"], responses=dict)
     def get(self, request):
-        try:
-            as_of = date.fromisoformat(request.query_params.get("as_of") or timezone.localdate().isoformat())
-            horizon = int(request.query_params.get("horizon", 90))
-        except ValueError:
-            return Response({"as_of": "a date YYYY-MM-DD", "horizon": "whole days"}, status=400)
+        raw_day, raw_horizon = request.query_params.get("as_of"), request.query_params.get("horizon")
+        as_of = inputs.day(raw_day, "as_of") if raw_day else timezone.localdate()
+        horizon = inputs.whole(raw_horizon, "horizon", maximum=MAX_HORIZON_DAYS) if raw_horizon else 90
         overdue, due = due_and_overdue(as_of, visible_agencies(request.user, as_of).values("pk"), horizon)
 
         def rows(items):

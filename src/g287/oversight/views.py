@@ -22,8 +22,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import is_ratelimited
 
+from g287 import inputs
+from g287.accounts import ratelimit
 from g287.accounts.models import Role
 from g287.accounts.scoping import scope, visible_agencies
 from g287.oversight import forms as f
@@ -52,8 +53,8 @@ def _as_of(request) -> date:
     raw = request.GET.get("as_of")
     if raw:
         try:
-            return date.fromisoformat(raw)
-        except ValueError:
+            return inputs.day(raw, "as_of")
+        except inputs.InputError:
             messages.error(request, _("“as_of” must be a date (YYYY-MM-DD); showing today."))
     return timezone.localdate()
 
@@ -530,23 +531,31 @@ def agency_sanctions(request, pk):
 # --- the public complaint form -----------------------------------------------------------------------
 
 def _rate() -> str:
-    return getattr(settings, "G287_COMPLAINT_RATE", "5/h")
+    return settings.G287_COMPLAINT_RATE
+
+
+COMPLAINT_LIMIT = "public-complaint"
 
 
 def public_complaint(request):
-    """No login. Asks only what is needed; rate-limited per client address; gives a receipt to keep."""
+    """No login. Asks only what is needed; gives a receipt to keep. Accepted complaints are limited per client
+    address (``G287_COMPLAINT_RATE``, shared by every worker and kept across restarts: ``accounts.ratelimit``); a form
+    sent back with errors does not count."""
     form = f.PublicComplaintForm(request.POST or None)
     if request.method == "POST":
-        if is_ratelimited(request, group="public-complaint", key="ip", rate=_rate(), method="POST", increment=True):
-            return render(request, "oversight/public_complaint.html", {"form": form, "limited": True}, status=429)
-        if form.is_valid():
-            d = form.cleaned_data
-            c = s.receive_complaint(None, d["agency"], timezone.now(), summary=d["what_happened"],
-                                    source=Source.PUBLIC_FORM, allegation=d["allegation"], about=About.UNKNOWN,
-                                    occurred_on=d["occurred_on"], occurred_place=d["occurred_place"],
-                                    contact=d["contact"], language=get_language() or "")
-            request.session["complaint_receipt"] = c.receipt
-            return redirect("complaints:received")
+        with ratelimit.held(request, COMPLAINT_LIMIT):
+            if ratelimit.exceeded(request, COMPLAINT_LIMIT, _rate()):
+                return render(request, "oversight/public_complaint.html", {"form": form, "limited": True},
+                              status=429)
+            if form.is_valid():
+                d = form.cleaned_data
+                c = s.receive_complaint(None, d["agency"], timezone.now(), summary=d["what_happened"],
+                                        source=Source.PUBLIC_FORM, allegation=d["allegation"], about=About.UNKNOWN,
+                                        occurred_on=d["occurred_on"], occurred_place=d["occurred_place"],
+                                        contact=d["contact"], language=get_language() or "")
+                ratelimit.count(request, COMPLAINT_LIMIT, _rate())
+                request.session["complaint_receipt"] = c.receipt
+                return redirect("complaints:received")
     return render(request, "oversight/public_complaint.html", {"form": form, "limited": False})
 
 

@@ -34,7 +34,7 @@ class EvaluationSerializer(serializers.ModelSerializer):
 class ApplicationSerializer(serializers.ModelSerializer):
     agency_name = serializers.CharField(source="agency.name", read_only=True)
     state = serializers.CharField(source="agency.state", read_only=True)
-    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True)
+    decided_by = serializers.CharField(source="decided_by.username", default=None, read_only=True, allow_null=True)
     evaluations = EvaluationSerializer(many=True, read_only=True)
 
     class Meta:
@@ -62,6 +62,18 @@ class TargetSerializer(serializers.ModelSerializer):
         fields = ["fiscal_year", "target", "set_on", "note"]
 
 
+class ProgressSerializer(serializers.Serializer):
+    """``services.progress``: new agreements signed in a fiscal year against its target."""
+
+    fiscal_year = serializers.IntegerField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    signed = serializers.IntegerField()
+    by_model = serializers.DictField(child=serializers.IntegerField(), help_text="new agreements per model")
+    target = serializers.IntegerField(allow_null=True)
+    percent = serializers.CharField(allow_null=True, help_text="signed as a share of the target, e.g. \"42.5\"")
+
+
 class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     """Annual targets; ``progress/`` adds new agreements signed per fiscal year (agreements you may see)."""
 
@@ -69,7 +81,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = AnnualTarget.objects.order_by("fiscal_year")
     lookup_field = "fiscal_year"
 
-    @extend_schema(summary="Target and new agreements signed in one fiscal year")
+    @extend_schema(summary="Target and new agreements signed in one fiscal year", responses=ProgressSerializer)
     @action(detail=True)
     def progress(self, request, fiscal_year=None, format=None):  # format: the router's .json suffix routes
         if not (fiscal_year or "").isdigit() or not 2002 <= int(fiscal_year) <= 2100:  # the target form's range
@@ -91,6 +103,20 @@ class AppropriationSerializer(serializers.ModelSerializer):
         fields = ["fiscal_year", "amount", "source", "note"]
 
 
+class CostSerializer(serializers.Serializer):
+    """``services.cost_per_agreement``: amounts in dollars as decimal text, null when unknown."""
+
+    fiscal_year = serializers.IntegerField()
+    agreements_in_force = serializers.IntegerField()
+    appropriation = serializers.CharField(allow_null=True)
+    local_costs = serializers.CharField()
+    federal_costs_entered = serializers.CharField()
+    scaap = serializers.CharField()
+    federal_per_agreement = serializers.CharField(allow_null=True)
+    local_per_agreement = serializers.CharField(allow_null=True)
+    per_agreement = serializers.CharField(allow_null=True)
+
+
 class AppropriationViewSet(viewsets.ReadOnlyModelViewSet):
     """Federal appropriations by fiscal year; ``cost/`` gives the cost per agreement of that year."""
 
@@ -98,7 +124,7 @@ class AppropriationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Appropriation.objects.order_by("fiscal_year")
     lookup_field = "fiscal_year"
 
-    @extend_schema(summary="Cost per agreement in force in one fiscal year")
+    @extend_schema(summary="Cost per agreement in force in one fiscal year", responses=CostSerializer)
     @action(detail=False, url_path=r"cost/(?P<fy>\d{4})")
     def cost(self, request, fy=None, format=None):
         if not 2002 <= int(fy) <= 2100:  # a fiscal year the program can have (year 0000 has no bounds)

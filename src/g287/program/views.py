@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from g287 import inputs
 from g287.accounts.models import Role
 from g287.accounts.scoping import scope, visible_agencies
 from g287.program import demo as program_demo
@@ -53,9 +54,9 @@ def _day(request, name="as_of") -> date:
     raw = request.GET.get(name)
     if raw:
         try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            messages.error(request, f"“{raw}” is not a date (YYYY-MM-DD); showing today.")
+            return inputs.day(raw, name)
+        except inputs.InputError as exc:
+            messages.error(request, f"{exc.message}; showing today.")
     return timezone.localdate()
 
 

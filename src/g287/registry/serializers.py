@@ -21,7 +21,7 @@ class PublicationSerializer(serializers.ModelSerializer):
 
 
 class AgreementEventSerializer(serializers.ModelSerializer):
-    publication = serializers.SlugRelatedField(slug_field="file_name", read_only=True)
+    publication = serializers.SlugRelatedField(slug_field="file_name", read_only=True, allow_null=True)
 
     class Meta:
         model = AgreementEvent
@@ -53,12 +53,13 @@ class AgreementSerializer(serializers.ModelSerializer):
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["superseded_by"] = serializers.HyperlinkedRelatedField(view_name="api:agreement-detail", read_only=True)
+        fields["superseded_by"] = serializers.HyperlinkedRelatedField(view_name="api:agreement-detail", read_only=True,
+                                                                      allow_null=True)
         return fields
 
 
 class AgencySerializer(serializers.ModelSerializer):
-    field_office = FieldOfficeSerializer(read_only=True)
+    field_office = FieldOfficeSerializer(read_only=True, allow_null=True)
     agreements = serializers.HyperlinkedRelatedField(view_name="api:agreement-detail", many=True, read_only=True)
 
     class Meta:

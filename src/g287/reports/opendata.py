@@ -18,6 +18,7 @@ from pathlib import Path
 import polars as pl
 from tqdm import tqdm
 
+from g287 import exports
 from g287.reports import measures as m
 from g287.reports import services
 
@@ -219,17 +220,15 @@ def _text_frame(t: Table) -> pl.DataFrame:
 
 
 def _write_xlsx(tables: list[Table], path: Path, as_of: date, reflects: dict) -> None:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    about = wb.create_sheet("about")
+    wb = exports.XlsxBook()
+    about = wb.sheet("about")
     about.append(["g287 open data"])
     about.append(["as of", as_of.isoformat()])
     about.append(["ICE list reflected", reflects["list"] or "none", reflects["list_date"] or ""])
     about.append([reflects["statement"]])
     about.append([f"Counts under {m.SUPPRESS_BELOW} below state level read '{SUPPRESSED}'; see the data dictionary."])
     for t in tables:
-        ws = wb.create_sheet(t.name[:31])
+        ws = wb.sheet(t.name)
         frame = _text_frame(t)
         ws.append(frame.columns)
         for row in frame.iter_rows():
@@ -298,7 +297,7 @@ def export_open_data(out: Path, as_of: date, start: date | None = None, progress
         tables.append(_measure_table(ms, level))
     for t in tables:
         bar.set_postfix_str(t.name, refresh=False)
-        _text_frame(t).write_csv(out / f"{t.name}.csv")
+        exports.write_csv_frame(_text_frame(t), out / f"{t.name}.csv")
         t.frame.write_parquet(out / f"{t.name}.parquet")
     bar.update(5)
     reflects = _reflects(as_of)

@@ -51,52 +51,81 @@ HISTORY = [
 # How long a process may reuse the data version it read (seconds): the portal asks for it on every request, and
 # a page may lag a write by this long. Tests set it to 0.
 VERSION_TTL = float(os.environ.get("G287_DATA_VERSION_TTL", "1"))
-_version_memo: tuple[float, str] = (0.0, "")
+_version_memo: tuple[float, object] = (0.0, "")
+
+# The topics (the part of an audit event's action before the dot) each kind of public page shows.
+REGISTRY_TOPICS = ("registry",)
+# Performance measures: actions re-decided on the officers' facts, oversight records, the registry.
+ACTIVITY_TOPICS = ("registry", "operations", "personnel", "oversight")
 
 
-def _read_version(audit_filter: str, prefix: str) -> str:
-    """The newest audit event (those ``audit_filter`` keeps), publication and admin log entry, as one string."""
+def _versions() -> tuple[dict, int, int]:
+    """(newest event per topic, newest publication, newest admin log entry): one round trip, at most once per
+    VERSION_TTL per process. The topics' numbers are kept by a trigger on the audit log (``audit.TopicVersion``)."""
+    global _version_memo
+    now = time.monotonic()
+    if VERSION_TTL > 0 and now - _version_memo[0] < VERSION_TTL and _version_memo[1]:
+        return _version_memo[1]
     with connection.cursor() as cur:
-        cur.execute(f"SELECT (SELECT MAX(seq) FROM audit_auditevent{audit_filter}), "
-                    "(SELECT MAX(id) FROM registry_publication), (SELECT MAX(id) FROM django_admin_log)")
-        seq, pub, admin = cur.fetchone()
-    return f"{prefix}{seq or 0}.{pub or 0}.{admin or 0}"
+        cur.execute("SELECT topic, seq FROM audit_topicversion UNION ALL "
+                    "SELECT '#publication', (SELECT MAX(id) FROM registry_publication) UNION ALL "
+                    "SELECT '#admin', (SELECT MAX(id) FROM django_admin_log)")
+        rows = dict(cur.fetchall())
+    pub, admin = rows.pop("#publication", None) or 0, rows.pop("#admin", None) or 0
+    value = (rows, pub, admin)
+    _version_memo = (now, value)
+    return value
+
+
+def version_of(*topics: str) -> str:
+    """The version of the data of ``topics`` (all of them when none is named): it changes when a service write
+    of one of those topics is audited, when ICE's lists are imported (a publication) and when anything is changed
+    in the admin, and not otherwise — so a page keyed on it stays kept while other data is written."""
+    return _format(_versions(), topics)
+
+
+def _format(versions: tuple, topics: tuple) -> str:
+    seqs, pub, admin = versions
+    seq = max((seqs.get(t, 0) for t in topics), default=0) if topics else max(seqs.values(), default=0)
+    return f"{'+'.join(topics) or 'all'}:{seq}.{pub}.{admin}"
 
 
 def data_version() -> str:
-    """Changes whenever anything the figures depend on is written: every service write appends an audit
-    event, every import adds a publication, and every change made in the admin adds an admin log entry. One
-    round trip, at most once per VERSION_TTL per process."""
-    global _version_memo
-    now = time.monotonic()
-    if VERSION_TTL > 0 and now - _version_memo[0] < VERSION_TTL:
-        return _version_memo[1]
-    version = _read_version("", "")
-    _version_memo = (now, version)
-    return version
-
-
-_registry_memo: tuple[float, str] = (0.0, "")
+    """Changes whenever anything is written: every service write appends an audit event, every import adds a
+    publication, and every change made in the admin adds an admin log entry."""
+    return version_of()
 
 
 def registry_version() -> str:
     """Changes whenever anything the registry's pages show is written: an import (a publication, the roster), a
     notice or any other registry service write (audit actions ``registry.…``), a change in the admin. Recording
-    actions and oversight records leave it alone, so an agency's page stays kept while they come in. One round
-    trip, at most once per VERSION_TTL per process."""
-    global _registry_memo
+    actions and oversight records leave it alone, so an agency's page and the map stay kept while they come in."""
+    return version_of(*REGISTRY_TOPICS)
+
+
+ACTIVITY_SECONDS = float(os.environ.get("G287_ACTIVITY_VERSION_SECONDS", "60"))
+_activity_memo: tuple[float, str] = (0.0, "")
+
+
+def activity_version() -> str:
+    """The version of what the performance measures read (``ACTIVITY_TOPICS``), moving at most once per
+    ``G287_ACTIVITY_VERSION_SECONDS`` (a minute) per process: the measures are counts over months, and
+    recomputing them on every recorded action would make a busy hour's readers wait on each write. A registry
+    change, a publication or an admin change still shows at once (the registry's version is part of it)."""
+    global _activity_memo
     now = time.monotonic()
-    if VERSION_TTL > 0 and now - _registry_memo[0] < VERSION_TTL:
-        return _registry_memo[1]
-    # A range on the indexed action column rather than LIKE, which SQLite would not answer from the index.
-    version = _read_version(" WHERE action >= 'registry.' AND action < 'registry/'", "r")
-    _registry_memo = (now, version)
-    return version
+    versions = _versions()
+    registry = _format(versions, REGISTRY_TOPICS)
+    if ACTIVITY_SECONDS > 0 and now - _activity_memo[0] < ACTIVITY_SECONDS and _activity_memo[1]:
+        return f"{registry}|{_activity_memo[1]}"
+    activity = _format(versions, ACTIVITY_TOPICS)
+    _activity_memo = (now, activity)
+    return f"{registry}|{activity}"
 
 
-def cached(name: str, compute, *parts):
-    """``compute()`` once per data version (and the given key parts), kept in Django's cache."""
-    key = "reports:" + ":".join(str(p) for p in (data_version(), name, *parts))
+def cached(name: str, compute, *parts, version=data_version):
+    """``compute()`` once per ``version()`` (and the given key parts), kept in Django's cache."""
+    key = "reports:" + ":".join(str(p) for p in (version(), name, *parts))
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -263,7 +292,7 @@ def measure_tables(as_of: date, start: date | None = None, levels=("program", "m
             out["levels"][level] = rows
         return out
 
-    return cached("measures", compute, as_of, start, ",".join(levels))
+    return cached("measures", compute, as_of, start, ",".join(levels), version=activity_version)
 
 
 # The aggregate tables a reader may download as CSV (``/portal/data/<name>.csv``): the open-data export's own
@@ -279,6 +308,7 @@ CSV_EXPORTS = [
 
 def csv_export(name: str, as_of: date, start: date | None = None) -> str:
     """One aggregate table as CSV text (a suppressed cell reads 'suppressed')."""
+    from g287 import exports
     from g287.reports import measures as m
     from g287.reports import opendata as od
 
@@ -288,7 +318,8 @@ def csv_export(name: str, as_of: date, start: date | None = None) -> str:
         level = name.removeprefix("measures_")
         ms = m.compute(as_of, start)
         table = od._measure_table(ms, level)
-    return od._text_frame(table).write_csv()
+    frame = od._text_frame(table)
+    return exports.csv_text(frame.columns, frame.iter_rows())  # the one writer that cannot emit a formula
 
 
 def synthetic_activity() -> bool:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from g287 import inputs
 from g287.registry.choices import AgreementModel
 from g287.reports import charts, services
 from g287.reports.measures import MEASURES
@@ -86,13 +88,13 @@ def _day(request, name: str = "as_of") -> date:
     if not raw:
         return timezone.localdate()
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise Http404(_("Not a date: %(value)s (use YYYY-MM-DD)") % {"value": raw[:20]})
+        return inputs.day(raw, name)
+    except inputs.InputError:
+        raise BadRequest(_("Not a date: %(value)s (use YYYY-MM-DD)") % {"value": raw[:20]}) from None
 
 
-def _common(request, as_of: date) -> dict:
-    return {"as_of": as_of, "version": services.data_version(), "portal_nav": _nav(request),
+def _common(request, as_of: date, version) -> dict:
+    return {"as_of": as_of, "version": version(), "portal_nav": _nav(request),
             **public_context(request)}
 
 
@@ -105,25 +107,29 @@ def _nav(request) -> list[tuple[str, str, bool]]:
     return [(url, label, request.path == url) for url, label in items]
 
 
-@public_page
+# Each page is kept per version of the data it shows: the map and the trends the registry's, the measures the
+# activity's (services.REGISTRY_TOPICS, ACTIVITY_TOPICS), so recording actions leaves the map and trends kept.
+@public_page(version=services.registry_version)
 def portal(request):
     as_of = _day(request)
-    ctx = _common(request, as_of)
+    ctx = _common(request, as_of, services.registry_version)
     ctx.update({
-        "headline": lambda: services.cached("headline", lambda: services.headline(as_of), as_of),
-        "map": lambda: services.cached("map", lambda: services.map_data(as_of), as_of),
+        "headline": lambda: services.cached("headline", lambda: services.headline(as_of), as_of,
+                                            version=services.registry_version),
+        "map": lambda: services.cached("map", lambda: services.map_data(as_of), as_of,
+                                       version=services.registry_version),
         "model_labels": MODEL_LABELS,
     })
     return render(request, "reports/portal.html", ctx)
 
 
-@public_page
+@public_page(version=services.registry_version)
 def trends(request):
     as_of = timezone.localdate()
-    ctx = _common(request, as_of)
+    ctx = _common(request, as_of, services.registry_version)
 
     def trend_chart():
-        rows = services.cached("trend", services.trend_by_model)
+        rows = services.cached("trend", services.trend_by_model, version=services.registry_version)
         series = [(str(MODEL_LABELS[m]), f"series--{m.lower()}", [(r["day"], r[m]) for r in rows])
                   for m in services.MODELS if any(r[m] for r in rows)]
         series.insert(0, (_("All agreements"), "series--total", [(r["day"], r["total"]) for r in rows]))
@@ -131,7 +137,7 @@ def trends(request):
                 "models": [m for m in services.MODELS if any(r[m] for r in rows)]}
 
     def history_chart():
-        rows = services.cached("history", services.participation_history)
+        rows = services.cached("history", services.participation_history, version=services.registry_version)
         return {"rows": rows, "chart": charts.multi_line(
             _("Participation over time"), [(_("Agencies or agreements reported"), "series--total",
                                             [(r["day"], r["count"]) for r in rows])], x_format="%Y")}
@@ -140,13 +146,13 @@ def trends(request):
     return render(request, "reports/trends.html", ctx)
 
 
-@public_page
+@public_page(version=services.activity_version)
 def measures(request):
     as_of = _day(request)
     start = _day(request, "start") if request.GET.get("start") else None
     if start and start > as_of:
-        raise Http404(_("The period starts after it ends."))
-    ctx = _common(request, as_of)
+        raise BadRequest(_("The period starts after it ends."))
+    ctx = _common(request, as_of, services.activity_version)
 
     def tables():
         data = services.measure_tables(as_of, start)

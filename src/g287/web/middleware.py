@@ -25,3 +25,29 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         if _is_api(request):
             return response
         return super().process_response(request, response)
+
+
+class RequestSizeLimit:
+    """Refuse a request whose declared body is larger than ``G287_MAX_REQUEST_BYTES`` (the largest upload, 20 MB,
+    and room for the form around it) before anything reads the body: the CSRF check would otherwise read a
+    120 MB upload in full before the view could say it is too large."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit = settings.G287_MAX_REQUEST_BYTES
+        if length > limit:
+            from django.http import HttpResponse, JsonResponse
+
+            message = (f"The request is {length / 2**20:.1f} MB; at most {limit // 2**20} MB is accepted "
+                       "(a CSV batch of at most 20 MB). Split the file and send each part.")
+            if _is_api(request) or "/api/" in request.path_info:
+                return JsonResponse({"detail": message}, status=413)
+            return HttpResponse(f"<!doctype html><html lang=\"en\"><title>Too large · g287</title><main><h1>Too "
+                                f"large</h1><p>{message}</p></main></html>", status=413)
+        return self.get_response(request)

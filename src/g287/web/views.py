@@ -52,3 +52,43 @@ def today(request):
     from g287.web.today import context_for
 
     return render(request, "web/today.html", context_for(request.user))
+
+
+# --- Error answers: JSON for the API (machine clients, and its schema documents JSON), the site's pages else ----
+
+def _is_api(request) -> bool:
+    return request.path.startswith("/api/") or "/api/" in request.path
+
+
+def _error(request, status: int, detail: str, page):
+    if _is_api(request):
+        from django.http import JsonResponse
+
+        return JsonResponse({"detail": detail}, status=status)
+    return page()
+
+
+def bad_request(request, exception=None):
+    from django.views import defaults
+
+    return _error(request, 400, str(exception or "Bad request."), lambda: defaults.bad_request(request, exception))
+
+
+def permission_denied(request, exception=None):
+    from django.views import defaults
+
+    return _error(request, 403, str(exception or "You may not do this."),
+                  lambda: defaults.permission_denied(request, exception))
+
+
+def page_not_found(request, exception=None):
+    from django.views import defaults
+
+    return _error(request, 404, "Not found.", lambda: defaults.page_not_found(request, exception))
+
+
+def server_error(request):
+    from django.views import defaults
+
+    return _error(request, 500, "The server could not finish this request and changed nothing.",
+                  lambda: defaults.server_error(request))
