@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from g287.moa.api import router as moa_api
 from g287.registry.api import router as registry_api
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/oversight/", include("g287.oversight.api")),
     path("api/", include(("g287.operations.api_urls", "operations-api"))),
+    path("api/moa/", include((moa_api.urls, "moa-api"))),
     path("api/", include((registry_api.urls, "api"))),
     path("oversight/", include("g287.oversight.urls")),
     path("complaints/", include("g287.oversight.public_urls")),
@@ -22,5 +24,6 @@ urlpatterns = [
     path("program/", include("g287.program.urls")),
     path("actions/", include("g287.operations.urls")),
     path("portal/", include("g287.reports.urls")),
+    path("moa/", include("g287.moa.urls")),
     path("", include("g287.web.urls")),
 ]

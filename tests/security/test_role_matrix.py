@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from g287.accounts.models import Role, User
 from g287.audit.models import AuditEvent
+from g287.moa.models import MoaDocument
 from g287.program.models import Appropriation
 from g287.program.services import save_entry
 from g287.registry.models import Publication
@@ -254,6 +255,19 @@ TABLE: dict[str, E | list[E]] = {
                                         params=lambda w, s: {"pk": w.side(s).complaints[0].pk}),
     "oversight-api:sanction-list": E(roles(*VIEW), shows=VIEW),
     "oversight-api:sanction-detail": E(scoped(*VIEW), sides=AB, params=lambda w, s: {"pk": w.side(s).sanction.pk}),
+    # Signed MOA documents: public (ICE publishes them); the program office confirms or corrects their agreement.
+    "moa:search": E(PUBLIC),
+    "moa:document": E(PUBLIC, sides=AB, params=lambda w, s: {"pk": w.side(s).moa_document.pk}),
+    "moa:download": E(PUBLIC, sides=AB, params=lambda w, s: {"pk": w.side(s).moa_document.pk}),
+    "moa:match": E(roles(PO), post=roles(PO), writes=True, sides=AB,
+                   params=lambda w, s: {"pk": w.side(s).moa_document.pk},
+                   body=lambda w, s: {"agreement": w.side(s).agreement.key, "note": "MATRIX confirmed"}),
+    "moa-api:document-list": E(PUBLIC, post=NOBODY),
+    "moa-api:document-detail": E(PUBLIC, post=NOBODY, sides=AB,
+                                 params=lambda w, s: {"pk": w.side(s).moa_document.pk}),
+    "moa-api:document-match": E(Rule("post_only_public"), post=roles(PO), writes=True, sides=AB, as_json=True,
+                                params=lambda w, s: {"pk": w.side(s).moa_document.pk},
+                                body=lambda w, s: {"agreement": w.side(s).agreement.key, "note": "MATRIX API"}),
     # Program management: agency rows scoped (applications, costs); program-wide figures for every signed-in user.
     "program:index": E(SIGNED_IN),
     "program:application-list": E(SIGNED_IN, shows=VIEW),
@@ -447,6 +461,12 @@ def shared_world(django_db_setup, django_db_blocker):
             save_entry(None, Appropriation(fiscal_year=2006, source="CRS In Focus IF11898"))
         w.appropriation_fy = Appropriation.objects.order_by("fiscal_year").values_list("fiscal_year",
                                                                                         flat=True).first()
+        for name, side in (("A", w.a), ("B", w.b)):  # a signed MOA attached to each side's agreement
+            side.moa_document = MoaDocument.objects.create(
+                sha256=name * 64, file_name=f"{MARK[name]}-moa.pdf", agency_name=side.agency.name,
+                stored_as="data:moa/archive/ALASKA/287gWSO_DeptOfCorrectionsAK_07-24-2020.pdf", pages=10,
+                agreement=side.agreement, agreement_key=side.agreement.key, match_status="matched",
+                match_confidence=0.9, text=f"{MARK[name]} memorandum of agreement")
         yield w
         transaction.set_rollback(True)
 

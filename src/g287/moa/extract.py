@@ -1,0 +1,98 @@
+"""The PDF itself: its hash, its text layer (pypdfium2), its form fields (pypdf), and OCR of the pages that have
+no text layer (Debian's Tesseract through pytesseract), cached by the PDF's SHA-256 under var/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+from django.conf import settings
+
+# A page whose text layer holds fewer characters than this is a scan (a footer stamped on it at most).
+MIN_TEXT_CHARS = 60
+OCR_DPI = 200  # Tesseract reads the MOAs' 10–12 pt type well at 200 dpi; 300 dpi costs half again as long
+
+
+class PdfError(Exception):
+    """A file that is not a readable PDF; the message names the file."""
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def text_layer(path: Path) -> list[str]:
+    """The text of each page as the PDF's text layer gives it ("" for a scanned page)."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        raise PdfError(f"{path.name}: not a readable PDF ({exc})") from exc
+    try:
+        pages = []
+        for i in range(len(doc)):
+            page = doc[i]
+            textpage = page.get_textpage()
+            pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
+            textpage.close()
+            page.close()
+        return pages
+    finally:
+        doc.close()
+
+
+def needs_ocr(page_text: str) -> bool:
+    return len(page_text.strip()) < MIN_TEXT_CHARS
+
+
+def form_fields(path: Path) -> dict[str, str]:
+    """The filled-in form fields (AcroForm), name → value; {} for a PDF without a form."""
+    import pypdf
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # the MOAs' scans carry harmless warnings
+    try:
+        fields = pypdf.PdfReader(str(path)).get_fields() or {}
+    except Exception:  # a form we cannot read is no reason to refuse a document whose text we have
+        return {}
+    return {name: str(f.get("/V")) for name, f in fields.items() if f.get("/V") not in (None, "", "/Off")}
+
+
+def ocr_cache_dir(sha256: str) -> Path:
+    return Path(settings.VAR_DIR) / "moa-ocr" / sha256
+
+
+def cached_ocr(sha256: str, page: int) -> str | None:
+    f = ocr_cache_dir(sha256) / f"{page:04d}.txt"
+    return f.read_text(encoding="utf-8") if f.exists() else None
+
+
+def ocr_page(path: Path, sha256: str, page: int) -> str:
+    """OCR one page (0-based), through the cache: a page is read by Tesseract once per PDF content."""
+    hit = cached_ocr(sha256, page)
+    if hit is not None:
+        return hit
+    import pypdfium2 as pdfium
+    import pytesseract
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        image = doc[page].render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+    finally:
+        doc.close()
+    # One thread per page: pages run in parallel on the task queue's workers instead.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    text = pytesseract.image_to_string(image, lang="eng")
+    out = ocr_cache_dir(sha256)
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / f".{page:04d}.{os.getpid()}.tmp"
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out / f"{page:04d}.txt")  # atomic: a worker never reads half a page
+    return text
