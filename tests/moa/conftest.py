@@ -94,10 +94,12 @@ def import_shipped(ocr: str = "skip"):
 
 
 @pytest.fixture(scope="module")
-def shipped(django_db_setup, django_db_blocker):
-    """The registry and the shipped MOAs (scanned pages left for OCR), kept for the module's tests and rolled
-    back after them (each test runs in its own savepoint inside)."""
-    with django_db_blocker.unblock():
+def shipped(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The registry and the shipped MOAs (scanned pages left for OCR, with an OCR cache of their own), kept for
+    the module's tests and rolled back after them (each test runs in its own savepoint inside)."""
+    from django.test import override_settings
+
+    with django_db_blocker.unblock(), override_settings(VAR_DIR=tmp_path_factory.mktemp("var")):
         outer = transaction.atomic()
         outer.__enter__()
         try:

@@ -96,3 +96,81 @@ def test_importing_again_changes_nothing(shipped):
     assert again.imported == [] and len(again.unchanged) == 57 and not again.errors
     assert AuditEvent.objects.count() == events
     assert list(Agreement.objects.order_by("pk").values_list("template_version", "template_inferred")) == templates
+
+
+def test_departures_of_a_real_moa_on_its_agreement_page(shipped, client):
+    """The Alaska Department of Corrections signed the 2019 WSO template in July 2020 with a complaint procedure
+    (Appendix B) that differs from the other 13 WSO 2019 MOAs: notice within 48 hours of the LEA receiving it,
+    and 287(g) complaint posters."""
+    ak = MoaDocument.objects.get(file_name="287gWSO_DeptOfCorrectionsAK_07-24-2020.pdf")
+    assert "14 WSO 2019 documents" in ak.standard_note
+    appendix_b = next(d for d in ak.departures if d["clause"] == "APPENDIX B")
+    assert appendix_b["kind"] == "changed"
+    assert any("287(g) complaint process posters will be displayed" in a for a in appendix_b["added"])
+    # Most MOAs of a template are the standard: Levy County's has no departure.
+    assert MoaDocument.objects.get(file_name="287gWSO_LevyCoFl2019-05-06.pdf").departures == []
+
+    page = client.get(f"/agreements/{ak.agreement_id}/").content.decode()
+    assert 'data-testid="moa-documents"' in page
+    assert f'href="/moa/{ak.pk}/pdf/"' in page and "10 pages" in page
+    assert "Deputy Commissioner of Institutions" in page and "Executive Associate Director" in page  # titles
+    assert "Jacob Wycoff" not in page  # the agreement page shows the signatories' titles, not their names
+    assert "WSO 2019" in page and "287(g) complaint process posters will be displayed" in page
+    pdf = client.get(f"/moa/{ak.pk}/pdf/")
+    assert pdf["Content-Type"] == "application/pdf" and b"".join(pdf.streaming_content).startswith(b"%PDF")
+
+
+def test_full_text_search_in_both_languages(shipped, client):
+    page = client.get("/moa/", {"q": "complaint process posters"}).content.decode()
+    assert "287gWSO_DeptOfCorrectionsAK" not in page  # results are named by agency, linked to the document
+    ak = MoaDocument.objects.get(file_name="287gWSO_DeptOfCorrectionsAK_07-24-2020.pdf")
+    assert f'href="/moa/{ak.pk}/"' in page and "<mark>" in page
+    # Stemming: "terminates" finds "termination"; every MOA has the clause.
+    many = client.get("/moa/", {"q": "terminates"}).content.decode()
+    assert "43 documents contain" in many or "documents contain" in many
+    # Query syntax is never an error: quotes, operators, an unbalanced parenthesis.
+    for q in ['"', "AND OR NOT", "(complaint", "*", "x' OR 1=1 --"]:
+        assert client.get("/moa/", {"q": q}).status_code == 200
+    client.cookies["django_language"] = "es"
+    es = client.get("/moa/", {"q": "complaint process posters"}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Documentos MOA firmados" in es and f'href="/moa/{ak.pk}/"' in es
+
+
+def test_program_office_confirms_or_corrects_a_match(shipped, client):
+    from g287.accounts.models import Role, User
+    from tests.conftest import sign_in
+
+    levy = MoaDocument.objects.get(file_name="287gWSO_LevyCoFl2019-05-06.pdf")
+    right = levy.agreement
+    wrong = Agreement.objects.filter(agency__state="FL", model="WSO").exclude(pk=right.pk).first()
+    staff = User.objects.create_user("moa-po", password="not-used-1234-moa", role=Role.PROGRAM_OFFICE)
+    lea = User.objects.create_user("moa-lea", password="not-used-1234-moa", role=Role.LEA_COORDINATOR,
+                                   agency=right.agency)
+    sign_in(client, lea)
+    assert client.post(f"/moa/{levy.pk}/match/", {"agreement": wrong.key}).status_code == 403
+    sign_in(client, staff)
+    # A key that names no agreement: refused, nothing changes.
+    before = AuditEvent.objects.count()
+    bad = client.post(f"/moa/{levy.pk}/match/", {"agreement": "FL:nothing:WSO:2019-01-01"})
+    assert bad.status_code == 400 and AuditEvent.objects.count() == before
+    # Corrected to another agreement: the old one gets its inferred template back, the new one the document's.
+    assert client.post(f"/moa/{levy.pk}/match/", {"agreement": wrong.key, "note": "test"}).status_code == 302
+    levy.refresh_from_db()
+    right.refresh_from_db()
+    wrong.refresh_from_db()
+    assert levy.match_status == C.MatchStatus.CORRECTED and levy.agreement_id == wrong.pk
+    assert right.template_inferred is True and wrong.template_inferred is False
+    assert AuditEvent.objects.filter(action=C.MATCH_CORRECTED, object_id=str(levy.pk), actor_label="moa-po").exists()
+    # A re-import leaves a match set by hand alone.
+    import_documents([ARCHIVE / "FLORIDA" / "287gWSO_LevyCoFl2019-05-06.pdf"], ocr="skip", progress=False)
+    levy.refresh_from_db()
+    assert levy.agreement_id == wrong.pk
+    # Confirmed back through the API.
+    resp = client.post(f"/api/moa/documents/{levy.pk}/match/", {"agreement": right.key, "note": "the right one"},
+                       content_type="application/json")
+    assert resp.status_code == 200 and resp.json()["agreement"] == right.key
+    resp = client.post(f"/api/moa/documents/{levy.pk}/match/", {"agreement": right.key},
+                       content_type="application/json")
+    assert resp.json()["match_status"] == "confirmed"
+    right.refresh_from_db()
+    assert right.template_inferred is False and "287gWSO_LevyCoFl2019-05-06.pdf" in right.template_reason

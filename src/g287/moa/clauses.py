@@ -21,7 +21,7 @@ CHANGED_BELOW = 93.0  # rapidfuzz ratio (0–100) under which a clause's wording
 MIN_CHANGED_WORDS = 6  # … and at least this many words added or struck
 HEADING_FIT = 85.0  # a heading read this close to a standard heading is that heading ("CML RIGHTS STANDARDS")
 MIN_COVERAGE = 0.6  # a document whose text yields fewer of the standard clauses is not compared (says so)
-VOCABULARY_SHARE = 0.7  # added words must mostly be words of the template, or they are OCR's misreadings
+VOCABULARY_SHARE = 0.5  # added words must be words of the template at least half, or they are OCR's misreadings
 
 
 def normalize(text: str, agency_names: tuple[str, ...] = ()) -> str:

@@ -65,18 +65,19 @@ def form_fields(path: Path) -> dict[str, str]:
     return {name: str(f.get("/V")) for name, f in fields.items() if f.get("/V") not in (None, "", "/Off")}
 
 
-def ocr_cache_dir(sha256: str) -> Path:
-    return Path(settings.VAR_DIR) / "moa-ocr" / sha256
+def ocr_cache_dir(sha256: str, root: Path | str | None = None) -> Path:
+    return Path(root or Path(settings.VAR_DIR) / "moa-ocr") / sha256
 
 
-def cached_ocr(sha256: str, page: int) -> str | None:
-    f = ocr_cache_dir(sha256) / f"{page:04d}.txt"
+def cached_ocr(sha256: str, page: int, root: Path | str | None = None) -> str | None:
+    f = ocr_cache_dir(sha256, root) / f"{page:04d}.txt"
     return f.read_text(encoding="utf-8") if f.exists() else None
 
 
-def ocr_page(path: Path, sha256: str, page: int) -> str:
-    """OCR one page (0-based), through the cache: a page is read by Tesseract once per PDF content."""
-    hit = cached_ocr(sha256, page)
+def ocr_page(path: Path, sha256: str, page: int, root: Path | str | None = None) -> str:
+    """OCR one page (0-based), through the cache (``root``: the cache folder, var/moa-ocr by default): a page is
+    read by Tesseract once per PDF content."""
+    hit = cached_ocr(sha256, page, root)
     if hit is not None:
         return hit
     import pypdfium2 as pdfium
@@ -90,7 +91,7 @@ def ocr_page(path: Path, sha256: str, page: int) -> str:
     # One thread per page: pages run in parallel on the task queue's workers instead.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     text = pytesseract.image_to_string(image, lang="eng")
-    out = ocr_cache_dir(sha256)
+    out = ocr_cache_dir(sha256, root)
     out.mkdir(parents=True, exist_ok=True)
     tmp = out / f".{page:04d}.{os.getpid()}.tmp"
     tmp.write_text(text, encoding="utf-8")

@@ -106,7 +106,7 @@ def file_evidence(file_name: str) -> tuple[str, str, date | None]:
     model = next((m for m in ("JEM", "WSO", "TFM") if re.search(rf"(^|[^A-Za-z]|287g){m}([^A-Za-z]|$)", stem)), "")
     state = ""
     # "…CoFl2019-…", "…CountyNC_…", "…PDFL_…", "…_FL_…": a two-letter code right before a separator or a date.
-    for m in re.finditer(r"(?:Co|County|PD|DC|SO|Dept|Office|Police|Sheriff|_)([A-Z][A-Za-z])(?=[_\d-]|$)", stem):
+    for m in re.finditer(r"(?:(?<=[a-z_])|(?<=PD|DC|SO))([A-Z][A-Za-z])(?=[_\d-]|$)", stem):
         code = m.group(1).upper()
         if code in STATES:
             state = code

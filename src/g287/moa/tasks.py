@@ -7,6 +7,7 @@ cache afterwards and stores the text. Without Redis the pages are read in this p
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from g287.moa.choices import OCR_QUEUE
-from g287.moa.extract import cached_ocr, ocr_page
+from g287.moa.extract import cached_ocr, ocr_cache_dir, ocr_page
 
 
 @dataclass(frozen=True)
@@ -35,17 +36,25 @@ class OcrRun:
     errors: list[str] = field(default_factory=list)
 
 
-def ocr_job(path: str, sha256: str, page: int) -> int:
-    """The rq job: OCR one page into the cache; returns the number of characters read."""
-    return len(ocr_page(Path(path), sha256, page))
+def ocr_job(path: str, sha256: str, page: int, cache_root: str | None = None) -> int:
+    """The rq job: OCR one page into the cache of the installation that queued it (``cache_root``); returns the
+    number of characters read."""
+    return len(ocr_page(Path(path), sha256, page, cache_root))
+
+
+def _redis_url() -> str:
+    from django.conf import settings
+
+    return settings.RQ_QUEUES[OCR_QUEUE]["URL"]
 
 
 def _queue():
-    import django_rq
+    from redis import Redis
+    from rq import Queue
 
-    q = django_rq.get_queue(OCR_QUEUE)
-    q.connection.ping()
-    return q
+    conn = Redis.from_url(_redis_url(), socket_connect_timeout=2)
+    conn.ping()
+    return Queue(OCR_QUEUE, connection=conn)
 
 
 def run_ocr(pages: list[Page], progress: bool = True, stream=None, workers: int | None = None) -> OcrRun:
@@ -76,14 +85,16 @@ def run_ocr(pages: list[Page], progress: bool = True, stream=None, workers: int 
     run.via = "task queue"
     jobs = {}
     for p in todo:
-        job_id = f"moa-ocr-{p.sha256[:20]}-{p.page}"
-        jobs[job_id] = (p, queue.enqueue(ocr_job, p.path, p.sha256, p.page, job_id=job_id, result_ttl=3600,
+        where = hashlib.sha1(str(ocr_cache_dir(p.sha256)).encode()).hexdigest()[:8]  # one job per page and cache
+        job_id = f"moa-ocr-{p.sha256[:20]}-{p.page}-{where}"
+        jobs[job_id] = (p, queue.enqueue(ocr_job, p.path, p.sha256, p.page, str(ocr_cache_dir(p.sha256).parent),
+                                         job_id=job_id, result_ttl=3600,
                                          failure_ttl=3600, job_timeout=600))
     n = workers or max(1, min(2, os.cpu_count() or 1))
     from django.conf import settings
 
     # The workers write to this installation's OCR cache (the same var/ folder), one Tesseract thread each.
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "G287_VAR_DIR": str(settings.VAR_DIR)}
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1", "G287_VAR_DIR": str(settings.VAR_DIR), "G287_REDIS_URL": _redis_url()}
     # Burst workers: they take jobs until the queue is empty, then exit (a running `make worker` helps too).
     procs = [subprocess.Popen([sys.executable, "-m", "g287", "rqworker", OCR_QUEUE, "--burst"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(n)]
