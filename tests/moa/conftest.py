@@ -85,11 +85,21 @@ SCANNED = {
 }
 
 
+# ICE's lists since 2021 carry this agency under two spellings that the registry's lineage keeps apart: "Florida Fish
+# and Wildlife Conservation Commission" (listed February to July 2025, then gone) and "Florida Fish & Wildlife
+# Conservation Commission" (from July 2025), both signed 2025-02-14, both linking this very file. One MOA, two
+# agreements that fit equally: listed as ambiguous with both named, not attached.
+AMBIGUOUS = {"floridaFishWildlife_TFM_MOA_02.14.2025.pdf": (
+    "FL:florida-fish-and-wildlife-conservation-commission:TFM:2025-02-14",
+    "FL:florida-fish-wildlife-conservation-commission:TFM:2025-02-14")}
+
+
 def import_shipped(ocr: str = "skip"):
     from g287.moa.services import import_documents
     from g287.registry import services as registry
 
-    registry.import_ice_sheets([Path(settings.DATA_DIR) / "ice-sheets"], progress=False)
+    data = Path(settings.DATA_DIR)
+    registry.import_ice_sheets([data / "ice-sheets", data / "ice-history"], progress=False)
     return import_documents([ARCHIVE, REFERENCE], ocr=ocr, progress=False)
 
 

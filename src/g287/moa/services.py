@@ -249,9 +249,9 @@ def import_documents(paths, ocr: str = "now", progress: bool = True, stream=None
     else:
         report.ocr_pending = list(MoaDocument.objects.filter(read_status=ReadStatus.OCR_PENDING)
                                   .values_list("file_name", flat=True))
-    if new or ocr == "now" or MoaDocument.objects.filter(agreement__isnull=True).exists():
-        refresh_departures()
-        report.matched = match_documents()
+    if new or report.ocr_pages:
+        refresh_departures()  # the standard text moves with every new document of its template
+    report.matched = match_documents()  # writes only what changed; the registry may have changed since
     report.seconds = time.monotonic() - started
     return report
 
@@ -305,6 +305,11 @@ def evidence(doc: MoaDocument) -> Evidence:
 def match_documents(docs=None) -> int:
     """Match every document not matched by hand; attach only a clear match. Returns how many are attached."""
     pool = candidates()
+    # A match set by hand whose agreement the lineage rebuilt: found again by its key.
+    for doc in MoaDocument.objects.filter(match_status__in=C.BY_HAND, agreement__isnull=True).exclude(agreement_key=""):
+        again = Agreement.objects.filter(key=doc.agreement_key).first()
+        if again is not None:
+            MoaDocument.objects.filter(pk=doc.pk).update(agreement=again)
     qs = MoaDocument.objects.exclude(match_status__in=C.BY_HAND) if docs is None else docs
     for doc in qs:
         m = match(evidence(doc), pool)
