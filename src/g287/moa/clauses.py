@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -24,25 +25,42 @@ MIN_COVERAGE = 0.6  # a document whose text yields fewer of the standard clauses
 VOCABULARY_SHARE = 0.5  # added words must be words of the template at least half, or they are OCR's misreadings
 
 
+FIELD_OFFICE = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\s+Field\s+Office\b")
+
+
+@lru_cache(maxsize=64)
+def _name_patterns(agency_names: tuple[str, ...]) -> tuple[tuple[str, re.Pattern], ...]:
+    out = []
+    for name in agency_names:
+        if not name or len(name) < 2:
+            continue
+        out.append((name.lower(), re.compile(rf"\b{re.escape(name)}\b", re.I)))
+        words = name.split()
+        if len(words) > 1 and len(words[0]) > 2:
+            # Misspelled copies of the name ("Levy County Sherifrs Office"): its first word up to the agency word.
+            out.append((words[0].lower(), re.compile(
+                rf"\b{re.escape(words[0])}\b(?:\s+\S+){{0,5}}?\s+(?:office|department|dept|commission|"
+                rf"corrections|trustees|safety|center|police)\b", re.I)))
+    return tuple(out)
+
+
 def normalize(text: str, agency_names: tuple[str, ...] = ()) -> str:
     """The clause's words, without what differs between any two copies of the same wording: the agency's own
     name and abbreviation (the templates name it "the LEA"), page furniture, blanks, case and spacing."""
     t = text
-    for name in agency_names:
-        if not name or len(name) < 2:
-            continue
-        t = re.sub(rf"\b{re.escape(name)}\b", " LEA ", t, flags=re.I)
-        words = name.split()
-        if len(words) > 1 and len(words[0]) > 2:
-            # Misspelled copies of the name ("Levy County Sherifrs Office"): its first word up to the agency word.
-            t = re.sub(rf"\b{re.escape(words[0])}\b(?:\s+\S+){{0,5}}?\s+(?:office|department|dept|commission|"
-                       rf"corrections|trustees|safety|center|police)\b", " LEA ", t, flags=re.I)
-    t = re.sub(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\s+Field\s+Office\b", " the field office ", t)
-    t = re.sub(r"(?m)^.*\bRevised\s+\d.*$", " ", t)  # footers
+    lowered = text.lower()
+    for needle, pattern in _name_patterns(agency_names):
+        if needle in lowered:  # the pattern's first word must be there: most clauses skip the search
+            t = pattern.sub(" LEA ", t)
+    if "field" in lowered:
+        t = FIELD_OFFICE.sub(" the field office ", t)
+    if "revised" in lowered:
+        t = re.sub(r"(?m)^.*\bRevised\s+\d.*$", " ", t)  # footers
     t = re.sub(r"(?m)^\s*\d{1,2}\s*$", " ", t)  # page numbers
     t = re.sub(r"\(\s*[A-Z]{2,6}\s*\)", " ", t)  # "(LCSO)" where the agency's abbreviation is defined
     t = re.sub(r"[_]{2,}", " ", t)
-    t = re.sub(r"\b(Signature|Date|Title|Name)\s*:", " ", t, flags=re.I)  # the signature form's labels
+    if ":" in t:
+        t = re.sub(r"\b(Signature|Date|Title|Name)\s*:", " ", t, flags=re.I)  # the signature form's labels
     t = t.lower().replace("’", "'")
     t = re.sub(r"[^a-z0-9'§.,;:()\- ]+", " ", t)
     return re.sub(r"\s+", " ", t).strip()

@@ -164,11 +164,12 @@ AGENCY_WORDS = re.compile(r"Office|Department|Dept|Police|Commission|Sheriff|Uni
 
 def page_header(pages: list[str]) -> tuple[str, str]:
     """(agency, USPS) from the line the 2025 templates repeat on every page ("Davie Police Department, FL")."""
-    counts = Counter()
+    every = Counter()
     for page in pages:
-        for line in {re.sub(r"\s+", " ", l).strip() for l in page.splitlines()}:
-            if 5 <= len(line) <= 90 and AGENCY_WORDS.search(line) and not line.lower().startswith(("revised", "the ")):
-                counts[line] += 1
+        every.update({" ".join(l.split()) for l in page.splitlines()})
+    # Only lines repeated on three pages or more can be the header: the costlier tests run on those alone.
+    counts = Counter({line: n for line, n in every.items() if n >= 3 and 5 <= len(line) <= 90
+                      and AGENCY_WORDS.search(line) and not line.lower().startswith(("revised", "the "))})
     for line, n in counts.most_common(5):
         if n < 3:
             break
