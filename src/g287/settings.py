@@ -186,6 +186,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names other components use too ("kind", "decision").
+    "ENUM_NAME_OVERRIDES": {
+        "LineageKindEnum": "g287.registry.models.LineageCandidate.Kind",
+        "LineageDecisionEnum": "g287.registry.models.LineageDecision.Decision",
+    },
 }
 
 # The task queue (rq on Redis): the periodic deadline check runs as a job (operations/tasks.py, cron.py).

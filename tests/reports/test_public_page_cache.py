@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def test_agency_page_is_rendered_once_then_read_from_the_cache(client, django_assert_max_num_queries):
     reg = build_registry()
     url = reverse("registry:agency-detail", args=[reg.colbert.pk])
-    with django_assert_max_num_queries(6):  # version, agency, newest list, agreements, events, lists
+    with django_assert_max_num_queries(7):  # version, agency, newest list, agreements, events, lists, the list it reflects
         first = client.get(url)
     assert first.status_code == 200 and "Colbert County" in first.content.decode()
     with django_assert_max_num_queries(1):  # the data version only
@@ -32,7 +32,7 @@ def test_agency_page_is_rendered_once_then_read_from_the_cache(client, django_as
 def test_agreement_page_queries_do_not_grow_with_the_agencys_agreements(client, django_assert_max_num_queries):
     reg = build_registry()
     for agreement in (reg.colbert_wso, reg.colbert_jem_2019, reg.quiet_wso):
-        with django_assert_max_num_queries(5):  # version, newest list, the agency's agreements, events, lists
+        with django_assert_max_num_queries(6):  # version, newest list, the agency's agreements, events, lists, the list it reflects
             r = client.get(reverse("registry:agreement-detail", args=[agreement.pk]))
         assert r.status_code == 200
     html = client.get(reverse("registry:agreement-detail", args=[reg.colbert_wso.pk])).content.decode()

@@ -28,7 +28,7 @@ from g287.audit.models import AuditEvent
 from g287.moa.models import MoaDocument
 from g287.program.models import Appropriation
 from g287.program.services import save_entry
-from g287.registry.models import Publication
+from g287.registry.models import LineageCandidate, Publication
 from tests.conftest import sign_in
 from tests.security import world as wb
 from tests.security.world import ANON, MARK, PRINCIPALS
@@ -161,6 +161,17 @@ TABLE: dict[str, E | list[E]] = {
     "registry:agreement-list": E(PUBLIC),
     "registry:agreement-detail": E(PUBLIC, sides=AB, params=lambda w, s: {"pk": w.side(s).agreement.pk}),
     "registry:publication-list": E(PUBLIC),
+    # Curating the lineage: the program office alone. The matrix posts a decision without its reason (refused
+    # with the field named, nothing written): a valid decision recomputes the lineage from the observations, which
+    # this hand-built world does not have; tests/registry/test_curation*.py store and apply real decisions.
+    "registry:lineage": E(roles(PO)),
+    "registry:lineage-decide": E(POST_ONLY, post=roles(PO), params=lambda w, s: {"pk": w.candidate.pk},
+                                 body=lambda w, s: {"decision": "confirm", "reason": ""}),
+    "api:lineage-candidate-list": E(roles(PO), post=NOBODY),
+    "api:lineage-candidate-detail": E(roles(PO), post=NOBODY, params=lambda w, s: {"pk": w.candidate.pk}),
+    "api:lineage-candidate-decision": E(POST_ONLY, post=roles(PO), as_json=True,
+                                        params=lambda w, s: {"pk": w.candidate.pk},
+                                        body=lambda w, s: {"decision": "confirm", "reason": ""}),
     "api:agency-list": E(PUBLIC, post=NOBODY),
     "api:agency-detail": E(PUBLIC, post=NOBODY, sides=AB, params=lambda w, s: {"pk": w.side(s).agency.pk}),
     "api:agreement-list": E(PUBLIC, post=NOBODY),
@@ -457,6 +468,9 @@ def shared_world(django_db_setup, django_db_blocker):
         w.publication = Publication.objects.create(
             kind="participating", file_name="participatingAgencies05012025am.xlsx", sha256="f" * 64,
             published="2025-05-01", edition="am", rows=2)
+        w.candidate = LineageCandidate.objects.create(
+            kind="rename", merged=False, old=w.a.agreement, new=w.b.agreement, old_identity="matrix-old",
+            new_identity="matrix-new", publication=w.publication, score=70.0, reason="similar names, not one reading")
         if not Appropriation.objects.exists():  # seeded by the migrations; gone after a flushing test
             save_entry(None, Appropriation(fiscal_year=2006, source="CRS In Focus IF11898"))
         w.appropriation_fy = Appropriation.objects.order_by("fiscal_year").values_list("fiscal_year",

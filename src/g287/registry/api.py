@@ -1,19 +1,29 @@
-"""The read-only REST API of the registry.
+"""The REST API of the registry.
 
-It mirrors lists ICE publishes itself, so reading it needs no login (docs/decisions.md); nothing here writes.
-Filters are the same FilterSets as the pages.
+It mirrors lists ICE publishes itself, so reading it needs no login (docs/decisions.md). The one write is the
+program office's: a decision on a lineage candidate (``registry.curation``); the candidates are the program
+office's to read as well. Filters are the same FilterSets as the pages.
 """
 
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import permissions, viewsets
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from g287.registry import roles
+
 from g287.registry.filters import AgencyFilter, AgreementFilter, PublicationFilter, annotate_status
-from g287.registry.models import Agency, Agreement, AgreementEvent, Publication
-from g287.registry.serializers import AgencySerializer, AgreementSerializer, PublicationSerializer
+from g287.registry.curation import decide, decisions_by_pair
+from g287.registry.models import Agency, Agreement, AgreementEvent, LineageCandidate, Publication
+from g287.registry.serializers import (AgencySerializer, AgreementSerializer, DecisionRequestSerializer,
+                                       LineageCandidateSerializer, LineageDecisionSerializer, PublicationSerializer)
 
 
 class PublicRegistryReadOnly(permissions.BasePermission):
@@ -80,7 +90,64 @@ class PublicationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Publication.objects.order_by("published", "edition", "captured", "id")
 
 
+class CuratesLineage(permissions.BasePermission):
+    message = _("Curating the lineage is for the program office.")
+
+    def has_permission(self, request, view):
+        return roles.may(request.user, roles.CURATE_LINEAGE) and request.user is not None
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List lineage candidates", tags=["registry"], parameters=[
+        OpenApiParameter("merged", OpenApiTypes.BOOL, description="true: the merges made; false: those declined.")]),
+    retrieve=extend_schema(summary="One lineage candidate", tags=["registry"]),
+)
+class LineageCandidateViewSet(viewsets.ReadOnlyModelViewSet):
+    """Renames and re-dated rows the lineage merged or declined to merge, each with the program office's decision.
+
+    Program office only. A candidate's id holds until the lineage is next recomputed (each decision recomputes
+    it); the decision itself is kept by the two rows' identities and applies on every recompute."""
+
+    permission_classes = [permissions.IsAuthenticated, CuratesLineage]
+    serializer_class = LineageCandidateSerializer
+    filterset_class = None
+
+    def get_queryset(self):
+        qs = (LineageCandidate.objects.select_related("old__agency", "new__agency", "publication")
+              .order_by("merged", "publication__published", "id"))
+        merged = self.request.query_params.get("merged") if self.request else None
+        if merged in ("true", "1", "false", "0"):
+            qs = qs.filter(merged=merged in ("true", "1"))
+        return qs
+
+    def get_serializer_context(self):
+        ctx = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            ctx["decisions"] = decisions_by_pair()
+        return ctx
+
+    @extend_schema(summary="Decide on a lineage candidate", tags=["registry"], request=DecisionRequestSerializer,
+                   responses={200: LineageDecisionSerializer, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
+                   description="Confirm or reject a declined candidate, or split a merge, with a reason. The "
+                               "decision is audited and the lineage recomputed at once. 400 names the field at "
+                               "fault (a missing reason, a decision that does not fit the candidate).")
+    @action(detail=True, methods=["post"])
+    def decision(self, request, pk=None, format=None):  # format: the router's .json suffix routes
+        candidate = self.get_object()
+        body = DecisionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            row, _counts = decide(request.user, candidate, body.validated_data["decision"],
+                                  body.validated_data["reason"], at=timezone.now())
+        except PermissionDenied as err:
+            raise ApiPermissionDenied(str(err)) from None
+        except ValidationError as err:
+            return Response(err.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        return Response(LineageDecisionSerializer(row).data)
+
+
 router = DefaultRouter()
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("agreements", AgreementViewSet, basename="agreement")
 router.register("publications", PublicationViewSet, basename="publication")
+router.register("lineage-candidates", LineageCandidateViewSet, basename="lineage-candidate")

@@ -36,12 +36,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 from rapidfuzz import fuzz
 from tqdm import tqdm
 
-from g287.registry.field_offices import load_field_offices, office_by_state
+from g287.registry.field_offices import load_field_offices, office_resolver
 from g287.registry.models import (Agency, Agreement, AgreementEvent, Application, FieldOffice, LineageCandidate,
                                   LineageCheckpoint, LineageDecision, Observation, Publication)
 from g287.registry.names import agency_identity, normalize
@@ -389,14 +390,15 @@ def _write(fold: Fold, new_obs: list[dict]) -> dict:
     # --- agencies ---
     if not FieldOffice.objects.exists():
         load_field_offices()  # shipped data, normally loaded by a migration; a flushed database lacks it
-    offices = office_by_state(list(FieldOffice.objects.all()))
+    office_for = office_resolver(list(FieldOffice.objects.all()))
     latest = {}
     for key, o in fold.latest_by_agency.items():
         latest[_canonical(alias, key)] = o
-    existing_agencies = {a.key: a for a in Agency.objects.all()}
+    existing_agencies = {a.key: a for a in _rows(Agency, ["key", "name", "state", "ice_type", "county",
+                                                          "field_office_id"])}
     new_agencies, changed_agencies = [], []
     for key, o in latest.items():
-        office = offices.get(o["state"])
+        office = office_for(o["state"], o["county"])[0]
         values = dict(name=o["name"], state=o["state"], ice_type=o["ice_type"], county=o["county"],
                       field_office_id=office.pk if office else None)
         agency = existing_agencies.get(key)
@@ -408,14 +410,13 @@ def _write(fold: Fold, new_obs: list[dict]) -> dict:
             changed_agencies.append(agency)
     Agency.objects.bulk_create(new_agencies, batch_size=500)
     if changed_agencies:
-        Agency.objects.bulk_update(changed_agencies, ["name", "state", "ice_type", "county", "field_office_id"],
-                                   batch_size=500)
+        _update(Agency, changed_agencies, ["name", "state", "ice_type", "county", "field_office_id"])
     agency_id = dict(Agency.objects.values_list("key", "id"))
 
     # --- agreements: a row keeps its id when its key becomes another identity of its chain ---
-    by_identity = {}
-    for a in Agreement.objects.all():
-        by_identity[a.key] = a
+    agreement_fields = ["agency_id", "model", "signed", "template_version", "template_reason", "moa_link",
+                        "moa_url", "addendum", "addendum_url", "first_listed_id", "last_listed_id", "status"]
+    by_identity = {a.key: a for a in _rows(Agreement, ["key", "template_inferred", *agreement_fields])}
     owner: dict[str, Agreement] = {}
     claimed: set[int] = set()
     for head, ch in chains.items():
@@ -428,12 +429,10 @@ def _write(fold: Fold, new_obs: list[dict]) -> dict:
             clash = by_identity.get(head)
             if clash is not None and clash.pk not in claimed:
                 clash.key = f"{clash.key}~{clash.pk}"[:240]  # superseded by the re-keyed row; removed below if unused
-                clash.save(update_fields=["key"])
+                _update(Agreement, [clash], ["key"])
             a.key = head
-            a.save(update_fields=["key"])
+            _update(Agreement, [a], ["key"])
     new_agreements, changed = [], []
-    agreement_fields = ["agency_id", "model", "signed", "template_version", "template_reason", "moa_link",
-                        "moa_url", "addendum", "addendum_url", "first_listed_id", "last_listed_id", "status"]
     for head, ch in chains.items():
         last = ch.last
         template, reason = infer_template(last["model"], last["signed"])
@@ -460,7 +459,7 @@ def _write(fold: Fold, new_obs: list[dict]) -> dict:
             changed.append(agreement)
     Agreement.objects.bulk_create(new_agreements, batch_size=500)
     if changed:
-        Agreement.objects.bulk_update(changed, agreement_fields, batch_size=300)
+        _update(Agreement, changed, agreement_fields)
     agreement_id = dict(Agreement.objects.filter(key__in=chains).values_list("key", "id"))
     succ_changed = []
     for a in Agreement.objects.filter(key__in=chains).only("id", "key", "superseded_by_id"):
@@ -469,7 +468,7 @@ def _write(fold: Fold, new_obs: list[dict]) -> dict:
             a.superseded_by_id = want
             succ_changed.append(a)
     if succ_changed:
-        Agreement.objects.bulk_update(succ_changed, ["superseded_by_id"], batch_size=500)
+        _update(Agreement, succ_changed, ["superseded_by_id"])
 
     # --- applications (pending list) ---
     apps: dict[str, dict] = {}
@@ -491,9 +490,9 @@ def _write(fold: Fold, new_obs: list[dict]) -> dict:
     for ch in chains.values():
         agency_key = _canonical(alias, ch.first["agency_identity"])
         listed_by_agency_model[(agency_key, ch.last["model"])].append((ch.present[0], ch.head))
-    existing_apps = {a.key: a for a in Application.objects.filter(key__in=apps)}
-    new_apps, changed_apps = [], []
     app_fields = ["agency_id", "model", "first_listed_id", "last_listed_id", "agreement_id", "closed_by_id", "status"]
+    existing_apps = {a.key: a for a in _rows(Application, ["key", *app_fields])}
+    new_apps, changed_apps = [], []
     for key, rec in apps.items():
         listed = sorted(listed_by_agency_model.get((rec["agency"], rec["model"]), []))
         values = dict(agency_id=agency_id[rec["agency"]], model=rec["model"], first_listed_id=rec["first"],
@@ -510,7 +509,7 @@ def _write(fold: Fold, new_obs: list[dict]) -> dict:
             changed_apps.append(app)
     Application.objects.bulk_create(new_apps, batch_size=500)
     if changed_apps:
-        Application.objects.bulk_update(changed_apps, app_fields, batch_size=500)
+        _update(Application, changed_apps, app_fields)
     application_id = dict(Application.objects.filter(key__in=apps).values_list("key", "id"))
 
     # --- link the folded rows to what they are (only where the link changed) ---
@@ -543,6 +542,24 @@ def _write(fold: Fold, new_obs: list[dict]) -> dict:
     return {"agencies": len(latest), "agreements": len(chains), "applications": len(apps)}
 
 
+def _rows(model, fields: list[str]) -> list[SimpleNamespace]:
+    """Every row's fields as plain attributes: comparing a thousand rows needs no model instances."""
+    names = ["id", *fields]
+    return [SimpleNamespace(pk=values[0], **dict(zip(names, values)))
+            for values in model.objects.values_list(*names)]
+
+
+def _update(model, objs: list, fields: list[str]) -> None:
+    """One executemany of plain UPDATEs: a new list moves every active agreement's last listing, and Django's
+    bulk_update builds a CASE expression per row and field, which costs seconds for a thousand rows."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = [model._meta.get_field(f.removesuffix("_id") if f.endswith("_id") else f).column for f in fields]
+    sets = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
+    rows = [[getattr(o, f) for f in fields] + [o.pk] for o in objs]
+    with connection.cursor() as cur:
+        cur.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", rows)
+
+
 def _delete_unreferenced(qs) -> None:
     from django.db.models import ProtectedError, RestrictedError
 
@@ -566,6 +583,10 @@ def _write_events(fold: Fold, agreement_id: dict[str, int]) -> None:
 
     def add(head, kind, when, pub, note):
         want.add((agreement_id[head], kind, when, pub.pk if pub else None, note[:2000]))
+
+    alike: dict[tuple, list[Chain]] = defaultdict(list)
+    for ch in chains.values():
+        alike[(ch.last["state"], ch.last["model"], ch.last["signed"])].append(ch)
 
     for ch in chains.values():
         first_pub = pub_of(ch.present[0])
@@ -601,7 +622,7 @@ def _write_events(fold: Fold, agreement_id: dict[str, int]) -> None:
                             f"{s.last['signed']} replaces it")
                 else:
                     note = f"no longer on ICE's participating list from {pub.file_name}"
-                    twin = _twin(ch, chains, end + 1)
+                    twin = _twin(ch, alike, end + 1)
                     if twin:
                         note += (f"; a row of the same state, model and signing date stays listed as "
                                  f"“{twin.last['name']}” (likely a duplicate listing removed)")
@@ -638,16 +659,14 @@ def _write_events(fold: Fold, agreement_id: dict[str, int]) -> None:
          if (a, k, d, p, n) not in have], batch_size=500)
 
 
-def _twin(ch: Chain, chains: dict[str, Chain], i: int):
+def _twin(ch: Chain, alike: dict[tuple, list[Chain]], i: int):
     """A different agreement listed in publication i with the same state, model, signing date, similar name."""
     last = ch.last
     best, best_score = None, 0.0
-    for other in chains.values():
+    for other in alike.get((last["state"], last["model"], last["signed"]), ()):
         if other is ch or not other.listed_at(i):
             continue
         o = other.last
-        if (o["state"], o["model"], o["signed"]) != (last["state"], last["model"], last["signed"]):
-            continue
         score = fuzz.token_set_ratio(_normalized(o["name"]), _normalized(last["name"]))
         if score >= RENAME_THRESHOLD and score > best_score:
             best, best_score = other, score

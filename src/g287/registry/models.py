@@ -15,7 +15,10 @@ class FieldOffice(models.Model):
 
     code = models.SlugField(max_length=20, unique=True)
     name = models.CharField(max_length=120)
-    states = models.JSONField(default=list)  # USPS codes
+    states = models.JSONField(default=list)  # USPS codes of every state it works in, wholly or in part
+    # The states it holds only in part, each with its counties (registry.field_offices.county_key):
+    # {"TX": ["harris", "fortbend", …]}. A state not named here is wholly in its area.
+    counties = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["name"]

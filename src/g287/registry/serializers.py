@@ -1,9 +1,11 @@
-"""Read-only representations of the registry for the API."""
+"""Representations of the registry for the API: read-only, but for the program office's lineage decisions."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from g287.registry.filters import Status
-from g287.registry.models import Agency, Agreement, AgreementEvent, FieldOffice, Publication
+from g287.registry.models import (Agency, Agreement, AgreementEvent, FieldOffice, LineageCandidate, LineageDecision,
+                                  Publication)
 
 
 class FieldOfficeSerializer(serializers.ModelSerializer):
@@ -60,3 +62,38 @@ class AgencySerializer(serializers.ModelSerializer):
         fields = ["id", "url", "key", "name", "state", "ice_type", "county", "field_office", "detention_agreement",
                   "ori", "population", "sworn_officers", "civilians", "agreements"]
         extra_kwargs = {"url": {"view_name": "api:agency-detail"}}
+
+
+class LineageDecisionSerializer(serializers.ModelSerializer):
+    by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True,
+                                      help_text="Who decided; null when the system did (a command on the server).")
+
+    class Meta:
+        model = LineageDecision
+        fields = ["id", "kind", "old_identity", "new_identity", "decision", "reason", "by", "at"]
+
+
+class LineageCandidateSerializer(serializers.ModelSerializer):
+    published = serializers.DateField(source="publication.published", read_only=True,
+                                      help_text="Date of the ICE list on which the pair was considered.")
+    state = serializers.CharField(source="old.agency.state", read_only=True)
+    old_name = serializers.CharField(source="old.agency.name", read_only=True)
+    new_name = serializers.CharField(source="new.agency.name", read_only=True, allow_null=True, default=None)
+    decision = serializers.SerializerMethodField(
+        help_text="The program office's decision on this pair, if any (it applies on every recompute).")
+
+    class Meta:
+        model = LineageCandidate
+        fields = ["id", "kind", "merged", "state", "old", "old_name", "old_identity", "new", "new_name",
+                  "new_identity", "publication", "published", "score", "reason", "decision"]
+
+    @extend_schema_field(LineageDecisionSerializer(allow_null=True))
+    def get_decision(self, obj):
+        d = self.context.get("decisions", {}).get((obj.old_identity, obj.new_identity))
+        return LineageDecisionSerializer(d).data if d else None
+
+
+class DecisionRequestSerializer(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=LineageDecision.Decision.choices,
+                                       help_text="confirm or reject a declined candidate; split a merged one.")
+    reason = serializers.CharField(max_length=2000, help_text="Why: required, kept with the decision and audited.")

@@ -9,4 +9,6 @@ urlpatterns = [
     path("agreements/", views.agreement_list, name="agreement-list"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement-detail"),
     path("publications/", views.publication_list, name="publication-list"),
+    path("lineage/", views.lineage, name="lineage"),
+    path("lineage/<int:pk>/decision/", views.lineage_decide, name="lineage-decide"),
 ]

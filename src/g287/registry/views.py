@@ -1,4 +1,5 @@
-"""The registry's public pages: agencies, agreements and the ICE publications they came from.
+"""The registry's public pages: agencies, agreements and the ICE publications they came from; and the program
+office's page for curating the lineage.
 
 The registry mirrors lists that ICE itself publishes, so reading it needs no login (docs/decisions.md).
 """
@@ -8,10 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,8 +30,10 @@ from g287.registry.filters import (
     PublicationFilter,
     annotate_status,
 )
+from g287.registry import roles
+from g287.registry.curation import FITS, decide
 from g287.registry.extensions import agreement_blocks
-from g287.registry.models import Agency, Agreement, AgreementEvent, Publication
+from g287.registry.models import Agency, Agreement, AgreementEvent, LineageCandidate, LineageDecision, Publication
 from g287.reports.services import registry_version
 from g287.web.cache import public_context, public_page
 
@@ -211,3 +219,66 @@ def publication_list(request):
         "query": query,
         "total": Publication.objects.count(),
     })
+
+
+# ---------------------------------------------------------------- curation of the lineage (program office)
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(choices=LineageDecision.Decision.choices)
+    reason = forms.CharField(max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+LINEAGE_VIEWS = {"declined": "Declined: waiting for a decision or decided", "merged": "Merged by the lineage",
+                 "decisions": "Every decision"}
+
+
+def _curator(request) -> None:
+    if not roles.may(request.user, roles.CURATE_LINEAGE):
+        raise PermissionDenied("Curating the lineage is for the program office.")
+
+
+@login_required
+def lineage(request):
+    """Declined candidates and merges, each with the decision on it (who, when, why) and a form to decide."""
+    _curator(request)
+    show = request.GET.get("show") if request.GET.get("show") in LINEAGE_VIEWS else "declined"
+    decisions = LineageDecision.objects.select_related("by")
+    by_pair = {(d.old_identity, d.new_identity): d for d in decisions}
+    counts = dict(LineageCandidate.objects.values_list("merged").annotate(n=Count("id")).values_list("merged", "n"))
+    if show == "decisions":
+        page, query = _page(request, decisions.order_by("-at", "-id"))
+        rows = []
+    else:
+        qs = (LineageCandidate.objects.filter(merged=show == "merged")
+              .select_related("old__agency", "new__agency", "publication").order_by("publication__published", "id"))
+        page, query = _page(request, qs)
+        rows = [(c, by_pair.get((c.old_identity, c.new_identity)), FITS[c.merged]) for c in page.object_list]
+    return render(request, "registry/lineage.html", {
+        "show": show, "views": LINEAGE_VIEWS, "page": page, "page_numbers": _page_numbers(page), "query": query,
+        "rows": rows, "declined": counts.get(False, 0), "merged": counts.get(True, 0),
+        "decided": len(by_pair), "labels": dict(LineageDecision.Decision.choices),
+    })
+
+
+@login_required
+@require_POST
+def lineage_decide(request, pk: int):
+    _curator(request)
+    candidate = get_object_or_404(LineageCandidate, pk=pk)
+    back = request.POST.get("next") or ""
+    back = back if back.startswith("/lineage/") else "/lineage/"
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        for field, errs in form.errors.items():
+            messages.error(request, f"#{pk} {field}: {' '.join(errs)}")
+        return redirect(back)
+    try:
+        row, _counts = decide(request.user, candidate, form.cleaned_data["decision"], form.cleaned_data["reason"],
+                              at=timezone.now())
+    except ValidationError as err:
+        for field, errs in err.message_dict.items():
+            messages.error(request, f"#{pk} {field}: {' '.join(errs)}")
+        return redirect(back)
+    messages.success(request, f"{row.get_decision_display()} — {row.old_identity} → {row.new_identity}. "
+                              f"The lineage was recomputed.")
+    return redirect(back)

@@ -62,6 +62,12 @@ def _funding(year: int) -> dict | None:
     }
 
 
+def _reflects(as_of: date):
+    from g287.registry.freshness import reflects
+
+    return reflects(as_of)
+
+
 def context(year: int) -> dict:
     today = timezone.localdate()
     as_of = min(date(year, 12, 31), today)
@@ -96,6 +102,7 @@ def context(year: int) -> dict:
                  "bar") for r in by_model if r["measures"]["training_compliance"]["value"] is not None]
     return {
         "year": year, "as_of": as_of, "start": start, "generated": timezone.now(), "headline": head,
+        "reflects": _reflects(as_of),
         "history": history, "history_chart": hist_chart, "trend": trend, "trend_chart": trend_chart,
         "models_chart": bar_chart(f"Agreements in force on {as_of:%B %-d, %Y}, by model", models),
         "states": states[:15], "state_count": len(states),

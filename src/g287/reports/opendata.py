@@ -196,6 +196,13 @@ def _measure_table(ms: m.MeasureSet, level: str) -> Table:
 
 # ---------------------------------------------------------------- writing
 
+def _reflects(as_of: date) -> dict:
+    """The ICE list the registry reflects on ``as_of``, its date and whether it is stale (registry.freshness)."""
+    from g287.registry.freshness import reflects
+
+    return reflects(as_of).as_dict()
+
+
 def _text_frame(t: Table) -> pl.DataFrame:
     """CSV and XLSX: a suppressed cell reads 'suppressed' (never 0 and never empty)."""
     frame = t.frame
@@ -207,13 +214,15 @@ def _text_frame(t: Table) -> pl.DataFrame:
         for c in flagged])
 
 
-def _write_xlsx(tables: list[Table], path: Path, as_of: date) -> None:
+def _write_xlsx(tables: list[Table], path: Path, as_of: date, reflects: dict) -> None:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
     about = wb.create_sheet("about")
     about.append(["g287 open data"])
     about.append(["as of", as_of.isoformat()])
+    about.append(["ICE list reflected", reflects["list"] or "none", reflects["list_date"] or ""])
+    about.append([reflects["statement"]])
     about.append([f"Counts under {m.SUPPRESS_BELOW} below state level read '{SUPPRESSED}'; see the data dictionary."])
     for t in tables:
         ws = wb.create_sheet(t.name[:31])
@@ -224,7 +233,7 @@ def _write_xlsx(tables: list[Table], path: Path, as_of: date) -> None:
     wb.save(path)
 
 
-def dictionary(tables: list[Table], as_of: date, start: date) -> dict:
+def dictionary(tables: list[Table], as_of: date, start: date, reflects: dict | None = None) -> dict:
     def kind(dtype) -> str:
         return {pl.Int64: "integer", pl.Float64: "number", pl.Boolean: "boolean", pl.Date: "date"}.get(dtype, "string")
 
@@ -232,6 +241,8 @@ def dictionary(tables: list[Table], as_of: date, start: date) -> dict:
         "name": "g287-open-data",
         "title": "The §287(g) program: agencies, agreements, history and performance measures",
         "as_of": as_of.isoformat(), "period": {"start": start.isoformat(), "end": as_of.isoformat()},
+        # Which ICE list the registry tables reflect on the as-of day, and the warning when it is old.
+        "reflects": reflects if reflects is not None else _reflects(as_of),
         "personal_data": "none: no officer, subject or complainant appears in any table; measures are counts",
         "suppression": {"threshold": m.SUPPRESS_BELOW, "levels": list(m.SMALL_LEVELS),
                         "csv_xlsx": f"the cell reads '{SUPPRESSED}' and <column>_suppressed is true",
@@ -246,8 +257,12 @@ def dictionary(tables: list[Table], as_of: date, start: date) -> dict:
 
 
 def _markdown(d: dict) -> str:
+    r = d["reflects"]
     lines = [f"# {d['title']}", "", f"As of **{d['as_of']}**; activity measures cover {d['period']['start']} to "
-             f"{d['period']['end']}.", "", f"Personal data: {d['personal_data']}.", "",
+             f"{d['period']['end']}.", "",
+             f"ICE list reflected: **{r['list'] or 'none'}**" + (f" of **{r['list_date']}**." if r["list_date"] else "."),
+             "", ("**Out of date:** " if r["stale"] or not r["list"] else "") + r["statement"], "",
+             f"Personal data: {d['personal_data']}.", "",
              f"Suppression: below state level ({', '.join(d['suppression']['levels'])}), a count under "
              f"{d['suppression']['threshold']} is withheld — in CSV and XLSX {d['suppression']['csv_xlsx']}; in "
              f"Parquet {d['suppression']['parquet']}. A share computed from a withheld count is withheld too.", "",
@@ -282,9 +297,10 @@ def export_open_data(out: Path, as_of: date, start: date | None = None, progress
         _text_frame(t).write_csv(out / f"{t.name}.csv")
         t.frame.write_parquet(out / f"{t.name}.parquet")
     bar.update(5)
-    _write_xlsx(tables, out / "open-data.xlsx", as_of)
+    reflects = _reflects(as_of)
+    _write_xlsx(tables, out / "open-data.xlsx", as_of, reflects)
     bar.update()
-    d = dictionary(tables, as_of, ms.start)
+    d = dictionary(tables, as_of, ms.start, reflects)
     (out / "datapackage.json").write_text(json.dumps(d, indent=2, ensure_ascii=False), encoding="utf-8")
     (out / "DATA_DICTIONARY.md").write_text(_markdown(d), encoding="utf-8")
     bar.update(2)

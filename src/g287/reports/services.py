@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from g287.registry.choices import AgreementModel
 from g287.registry.filters import STATE_NAMES, Status, annotate_status
 from g287.registry.models import Agency, Agreement, Publication
+from g287.registry.lineage import ordered_publications
 
 MAP_FILE = Path(__file__).parent / "mapdata" / "us-map.json"
 MODELS = [c for c, _l in AgreementModel.choices]
@@ -186,15 +187,14 @@ def trend_by_model() -> list[dict]:
     sql = """
         SELECT p.id, p.published, o.model, COUNT(DISTINCT o.agreement_id)
         FROM registry_observation o JOIN registry_publication p ON p.id = o.publication_id
-        WHERE p.kind = %s AND o.agreement_id IS NOT NULL
+        WHERE p.kind = %s AND p.placed = %s AND o.agreement_id IS NOT NULL
         GROUP BY p.id, p.published, o.model
     """
     with connection.cursor() as cur:
-        cur.execute(sql, [Publication.Kind.PARTICIPATING])
+        cur.execute(sql, [Publication.Kind.PARTICIPATING, True])
         rows = cur.fetchall()
-    order = {pk: i for i, pk in enumerate(Publication.objects.filter(kind=Publication.Kind.PARTICIPATING)
-                                          .order_by("published", "edition", "captured", "id")
-                                          .values_list("id", flat=True))}
+    order = {p.pk: i for i, p in enumerate(ordered_publications(
+        Publication.objects.filter(kind=Publication.Kind.PARTICIPATING)))}
     by_pub: dict[int, dict] = {}
     for pk, published, model, n in rows:
         if not isinstance(published, date):

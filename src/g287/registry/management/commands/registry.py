@@ -1,4 +1,8 @@
-"""g287 registry stats [--json] [--as-of DAY] | qa [--json] [--publication FILE] | lineage [--declined|--merged] [--recompute]"""
+"""g287 registry stats [--json] [--as-of DAY]
+g287 registry qa [--json] [--publication FILE]
+g287 registry lineage [--declined|--merged] [--recompute]
+g287 registry lineage confirm|reject|split CANDIDATE_ID --reason "…" [--user USERNAME]
+g287 registry offices [--unassigned] [--json]"""
 
 import json
 from datetime import date
@@ -29,6 +33,16 @@ class Command(BaseCommand):
         lin.add_argument("--declined", action="store_true", help="only the candidates not merged")
         lin.add_argument("--merged", action="store_true", help="only the merges made")
         lin.add_argument("--recompute", action="store_true", help="recompute the lineage from all observations")
+        lin.add_argument("decision", nargs="?", choices=["confirm", "reject", "split"],
+                         help="decide on a candidate: confirm or reject a declined one, split a merge")
+        lin.add_argument("candidate", nargs="?", type=int, metavar="CANDIDATE_ID",
+                         help="the candidate's number, as the listing shows it (#…)")
+        lin.add_argument("--reason", default="", help="why (required with a decision)")
+        lin.add_argument("--user", metavar="USERNAME",
+                         help="the program-office user deciding (default: the system, as for imports)")
+        off = sub.add_parser("offices", help="field offices and their agencies; agencies without one and why", **kw)
+        off.add_argument("--unassigned", action="store_true", help="only the agencies without a field office")
+        off.add_argument("--json", action="store_true")
 
     def handle(self, *args, **options):
         getattr(self, "_" + options["what"])(options)
@@ -36,8 +50,14 @@ class Command(BaseCommand):
     def _stats(self, options):
         from g287.registry.services import registry_stats
 
+        from django.utils import timezone
+
+        from g287.registry.freshness import reflects
+
         as_of = _day(options["as_of"]) if options["as_of"] else None
         stats = registry_stats(as_of)
+        # Which list these figures reflect on the day asked (today by default), and whether it is old.
+        stats["reflects"] = reflects(as_of or timezone.localdate()).as_dict()
         if options["json"]:
             self.stdout.write(json.dumps(stats, indent=2))
             return
@@ -49,6 +69,7 @@ class Command(BaseCommand):
         width = max(len(k) for k, _ in rows)
         for k, v in rows:
             self.stdout.write(f"{k.ljust(width)}  {v}")
+        self.stdout.write(("OUT OF DATE: " if stats["reflects"]["stale"] else "") + stats["reflects"]["statement"])
 
     def _qa(self, options):
         from g287.registry.services import quality_report
@@ -66,8 +87,12 @@ class Command(BaseCommand):
 
     def _lineage(self, options):
         from g287.registry import lineage
+        from g287.registry.curation import decisions_by_pair
         from g287.registry.services import declined_candidates, lineage_merges
 
+        if options["decision"]:
+            self._decide(options)
+            return
         if options["recompute"]:
             counts = lineage.recompute()
             self.stdout.write(f"recomputed: {counts}")
@@ -76,9 +101,59 @@ class Command(BaseCommand):
             show.append(("merged", lineage_merges()))
         if not options["merged"]:
             show.append(("declined", declined_candidates()))
+        decided = decisions_by_pair()
         for title, qs in show:
             items = list(qs)
             self.stdout.write(f"{title} ({len(items)}):")
             for c in items:
-                self.stdout.write(f"  {c.publication.published} {c.get_kind_display():9} {c.old.agency.state} "
+                self.stdout.write(f"  #{c.pk} {c.publication.published} {c.get_kind_display():9} {c.old.agency.state} "
                                   f"{c.old_identity} → {c.new_identity}: {c.reason}")
+                d = decided.get((c.old_identity, c.new_identity))
+                if d is not None:
+                    self.stdout.write(f"      {d.decision} by {d.by.username if d.by else 'system'} "
+                                      f"{d.at:%Y-%m-%d %H:%M}: {d.reason}")
+
+    def _decide(self, options):
+        from django.core.exceptions import PermissionDenied, ValidationError
+        from django.utils import timezone
+
+        from g287.accounts.models import User
+        from g287.registry.curation import decide
+        from g287.registry.models import LineageCandidate
+
+        if options["candidate"] is None:
+            raise CommandError(f"lineage {options['decision']}: give the candidate's number (CANDIDATE_ID)")
+        candidate = LineageCandidate.objects.filter(pk=options["candidate"]).first()
+        if candidate is None:
+            raise CommandError(f"lineage {options['decision']}: no candidate #{options['candidate']} "
+                               f"(`g287 registry lineage` lists them; numbers change when the lineage is recomputed)")
+        user = None
+        if options["user"]:
+            user = User.objects.filter(username=options["user"]).first()
+            if user is None:
+                raise CommandError(f"--user: no user {options['user']!r}")
+        try:
+            row, counts = decide(user, candidate, options["decision"], options["reason"], at=timezone.now())
+        except PermissionDenied as err:
+            raise CommandError(str(err))
+        except ValidationError as err:
+            raise CommandError("; ".join(f"--{k}: {' '.join(v)}" for k, v in err.message_dict.items()))
+        self.stdout.write(f"{row.get_decision_display()} — {row.old_identity} → {row.new_identity}: {row.reason}")
+        self.stdout.write(f"recomputed: {counts}")
+
+    def _offices(self, options):
+        from g287.registry.field_offices import agencies_by_office
+
+        report = agencies_by_office()
+        if options["unassigned"]:
+            report = {"offices": [], "unassigned": report["unassigned"]}
+        if options["json"]:
+            self.stdout.write(json.dumps(report, indent=2))
+            return
+        for o in report["offices"]:
+            self.stdout.write(f"{o['name']:32} {' '.join(o['states']):14} {o['agencies']:5} agencies")
+        if report["offices"]:
+            self.stdout.write("")
+        self.stdout.write(f"agencies without a field office ({len(report['unassigned'])}):")
+        for a in report["unassigned"]:
+            self.stdout.write(f"  {a['state']} {a['name']} (county: {a['county'] or '—'}): {a['reason']}")
