@@ -1,11 +1,11 @@
-"""The PDF itself: its hash, its text layer (pypdfium2), its form fields (pypdf), and OCR of the pages that have
+"""The PDF itself: its hash, its text layer and form fields (pypdfium2), and OCR of the pages that have
 no text layer (Debian's Tesseract through pytesseract), cached by the PDF's SHA-256 under var/.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
-import logging
 import os
 from pathlib import Path
 
@@ -28,8 +28,9 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def text_layer(path: Path) -> list[str]:
-    """The text of each page as the PDF's text layer gives it ("" for a scanned page)."""
+def read_pdf(path: Path) -> tuple[list[str], dict[str, str]]:
+    """The text of each page as the PDF's text layer gives it ("" for a scanned page), and the filled-in form
+    fields (name → value), both in one pass of pypdfium2 over the document."""
     import pypdfium2 as pdfium
 
     try:
@@ -37,32 +38,56 @@ def text_layer(path: Path) -> list[str]:
     except pdfium.PdfiumError as exc:
         raise PdfError(f"{path.name}: not a readable PDF ({exc})") from exc
     try:
-        pages = []
+        doc.init_forms()  # before the pages are loaded, so their form widgets carry their values
+        env = doc.formenv.raw if doc.formenv is not None else None
+        pages, fields = [], {}
         for i in range(len(doc)):
             page = doc[i]
             textpage = page.get_textpage()
             pages.append(textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n"))
             textpage.close()
+            if env is not None:
+                fields.update(_page_fields(env, page))
             page.close()
-        return pages
+        return pages, fields
     finally:
         doc.close()
 
 
-def needs_ocr(page_text: str) -> bool:
-    return len(page_text.strip()) < MIN_TEXT_CHARS
+def _page_fields(env, page) -> dict[str, str]:
+    import pypdfium2.raw as raw
+
+    def text(fn, annot) -> str:
+        n = fn(env, annot, None, 0)  # bytes, UTF-16LE with its terminator
+        if n <= 2:
+            return ""
+        buf = ctypes.create_string_buffer(n)
+        fn(env, annot, ctypes.cast(buf, ctypes.POINTER(raw.FPDF_WCHAR)), n)
+        return buf.raw[: n - 2].decode("utf-16-le", "replace")
+
+    out = {}
+    for j in range(raw.FPDFPage_GetAnnotCount(page.raw)):
+        annot = raw.FPDFPage_GetAnnot(page.raw, j)
+        try:
+            if raw.FPDFAnnot_GetSubtype(annot) == raw.FPDF_ANNOT_WIDGET:
+                value = text(raw.FPDFAnnot_GetFormFieldValue, annot)
+                if value and value != "Off":
+                    out[text(raw.FPDFAnnot_GetFormFieldName, annot)] = value
+        finally:
+            raw.FPDFPage_CloseAnnot(annot)
+    return out
+
+
+def text_layer(path: Path) -> list[str]:
+    return read_pdf(path)[0]
 
 
 def form_fields(path: Path) -> dict[str, str]:
-    """The filled-in form fields (AcroForm), name → value; {} for a PDF without a form."""
-    import pypdf
+    return read_pdf(path)[1]
 
-    logging.getLogger("pypdf").setLevel(logging.ERROR)  # the MOAs' scans carry harmless warnings
-    try:
-        fields = pypdf.PdfReader(str(path)).get_fields() or {}
-    except Exception:  # a form we cannot read is no reason to refuse a document whose text we have
-        return {}
-    return {name: str(f.get("/V")) for name, f in fields.items() if f.get("/V") not in (None, "", "/Off")}
+
+def needs_ocr(page_text: str) -> bool:
+    return len(page_text.strip()) < MIN_TEXT_CHARS
 
 
 def ocr_cache_dir(sha256: str, root: Path | str | None = None) -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -27,6 +28,7 @@ _ABBREV = [
 ]
 
 
+@lru_cache(maxsize=8192)
 def norm_name(name: str) -> str:
     n = re.sub(r"([a-z])([A-Z])", r"\1 \2", name)  # "GreenCoveSprings" → "Green Cove Springs"
     n = n.lower().replace("’", "'").replace("_", " ")
@@ -92,6 +94,7 @@ GENERIC = {"county", "sheriff's", "sheriff", "office", "police", "department", "
            "law", "enforcement", "agency", "s"}
 
 
+@lru_cache(maxsize=8192)
 def _distinct(n: str) -> str:
     return " ".join(w for w in n.split() if w not in GENERIC)
 

@@ -22,7 +22,7 @@ from g287.audit.services import record
 from g287.moa import choices as C
 from g287.moa.choices import MatchStatus, ReadStatus
 from g287.moa.clauses import abbreviations, departures, normalize, standard
-from g287.moa.extract import PdfError, cached_ocr, form_fields, needs_ocr, sha256_of, text_layer
+from g287.moa.extract import PdfError, cached_ocr, needs_ocr, read_pdf, sha256_of
 from g287.moa.matching import Candidate, Evidence, link_name, match
 from g287.moa.models import MoaDocument
 from g287.moa.reading import USPS_BY_NAME, read
@@ -116,9 +116,9 @@ def document_path(doc: MoaDocument) -> Path:
 
 # --------------------------------------------------------------------------------------------- reading
 
-def _pages(path: Path, sha: str) -> tuple[list[str], list[int], list[int]]:
-    """(page texts, 0-based pages read by OCR, 0-based pages still waiting for OCR)."""
-    pages = text_layer(path)
+def _pages(path: Path, sha: str) -> tuple[list[str], list[int], list[int], dict]:
+    """(page texts, 0-based pages read by OCR, 0-based pages still waiting for OCR, form fields)."""
+    pages, fields = read_pdf(path)
     done, pending = [], []
     for i, t in enumerate(pages):
         if needs_ocr(t):
@@ -127,7 +127,7 @@ def _pages(path: Path, sha: str) -> tuple[list[str], list[int], list[int]]:
                 pending.append(i)
             else:
                 pages[i], _ = hit, done.append(i)
-    return pages, done, pending
+    return pages, done, pending, fields
 
 
 def _read_into(doc: MoaDocument, pages: list[str], fields: dict) -> None:
@@ -160,11 +160,11 @@ def _import_one(path: Path, provenance: dict, report: ImportReport) -> MoaDocume
     if existing is not None:
         report.unchanged.append(path.name)
         return None
-    pages, done, pending = _pages(path, sha)
+    pages, done, pending, fields = _pages(path, sha)
     doc = MoaDocument(sha256=sha, file_name=path.name, stored_as=_stored_as(path, sha), size=path.stat().st_size,
                       provenance=provenance, pages=len(pages), ocr_pages=[i + 1 for i in done],
                       read_status=ReadStatus.OCR_PENDING if pending else ReadStatus.READ)
-    _read_into(doc, pages, form_fields(path))
+    _read_into(doc, pages, fields)
     with transaction.atomic():
         doc.save()
         index_document(doc.pk, doc.text)
@@ -190,12 +190,12 @@ def pending_pages(docs) -> list[Page]:
 def reread(doc: MoaDocument) -> bool:
     """Read a document again from its PDF and the OCR cache (after OCR); True when anything changed."""
     path = document_path(doc)
-    pages, done, pending = _pages(path, doc.sha256)
+    pages, done, pending, fields = _pages(path, doc.sha256)
     before = {"read_status": doc.read_status, "ocr_pages": doc.ocr_pages, "template": doc.template_version,
               "model": doc.model}
     doc.ocr_pages = [i + 1 for i in done]
     doc.read_status = ReadStatus.OCR_PENDING if pending else ReadStatus.READ
-    _read_into(doc, pages, form_fields(path))
+    _read_into(doc, pages, fields)
     after = {"read_status": doc.read_status, "ocr_pages": doc.ocr_pages, "template": doc.template_version,
              "model": doc.model}
     if before == after and not doc.ocr_pages:
