@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,6 +21,7 @@ from rapidfuzz import fuzz
 MIN_DOCUMENTS = 3  # fewer signed MOAs of a template than this: no standard can be told from a county's choice
 CHANGED_BELOW = 93.0  # rapidfuzz ratio (0–100) under which a clause's wording is changed, not OCR noise
 MIN_CHANGED_WORDS = 6  # … and at least this many words added or struck
+MEDOID_OF = 15  # copies compared with each other when no wording is common (the comparison is quadratic)
 HEADING_FIT = 85.0  # a heading read this close to a standard heading is that heading ("CML RIGHTS STANDARDS")
 MIN_COVERAGE = 0.6  # a document whose text yields fewer of the standard clauses is not compared (says so)
 VOCABULARY_SHARE = 0.5  # added words must be words of the template at least half, or they are OCR's misreadings
@@ -104,9 +106,12 @@ def standard(documents: list[list[tuple[str, str, str]]]) -> dict[str, StandardC
         if share <= 0.5:
             continue  # most MOAs of the template lack it: not standard
         texts = [t for _, t in versions]
-        if len(texts) > 25:
-            texts = texts[:25]  # enough to find the common wording; keeps the comparison quadratic in 25
-        best = max(texts, key=lambda t: sum(fuzz.ratio(t, o) for o in texts))
+        common, times = Counter(texts).most_common(1)[0]
+        if times >= 3 and times * 3 >= len(texts):
+            best = common  # the most common wording, word for word
+        else:  # no wording shared by enough copies (OCR noise): the medoid of the first MEDOID_OF
+            sample = texts[:MEDOID_OF]
+            best = max(sample, key=lambda t: sum(fuzz.ratio(t, o) for o in sample))
         heading = max({h for h, _ in versions}, key=lambda h: sum(1 for hh, _ in versions if hh == h))
         out[key] = StandardClause(key, heading, best, share)
     return out
