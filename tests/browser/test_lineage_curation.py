@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from g287.accounts.models import Role, User
 from g287.registry.models import LineageDecision, Publication
 from tests.browser.test_journeys import PASSWORD, h1, sign_in
+from tests.browser.test_portal_a11y import serious_violations
 from tests.registry.test_curation import import_candidates
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -32,13 +33,17 @@ def test_the_program_office_rejects_a_declined_pair_with_its_reason(page, tmp_pa
     row = page.locator(f"#candidate-{declined.pk}")
     expect(row).to_contain_text(declined.old_identity)
     expect(row.get_by_test_id("decision")).to_have_text("—")
+    assert serious_violations(page) == []
     row.locator("label", has_text="Rejected: different agreements").click()  # USWDS styles the label, not the input
     row.get_by_label("Reason").fill("Cocoa and Cocoa Beach are two departments.")
     screenshot("decide")
     row.get_by_role("button", name="Decide").click()
 
     expect(page.get_by_text("The lineage was recomputed.")).to_be_visible()
-    decided = page.locator("[data-candidate]", has_text=declined.old_identity).first.get_by_test_id("decision")
+    # The lineage was recomputed, so the pair's row has a new number: find it by the two rows' identities.
+    pair = page.locator(f'[data-pair="{declined.old_identity} {declined.new_identity}"]')
+    expect(pair).to_have_count(1)
+    decided = pair.get_by_test_id("decision")
     expect(decided).to_contain_text("Rejected: different agreements")
     expect(decided).to_contain_text("by po.curator")
     expect(decided).to_contain_text("Cocoa and Cocoa Beach are two departments.")

@@ -78,6 +78,31 @@ def test_the_program_office_confirms_a_declined_candidate_with_its_reason(tmp_pa
     assert last.before["decision"] == "confirm" and last.after["decision"] == "split"
 
 
+def _pair(c):
+    return LineageCandidate.objects.get(old_identity=c.old_identity, new_identity=c.new_identity)
+
+
+def test_every_recompute_applies_the_decisions(tmp_path):
+    from g287.registry import lineage
+
+    from g287.registry.models import Agreement
+
+    declined, merged = import_candidates(tmp_path)
+    po = user(Role.PROGRAM_OFFICE)
+    agreements = Agreement.objects.count()
+    decide(po, declined, "confirm", "The same department, renamed.", at=AT)
+    now = _pair(declined)
+    assert now.merged and "confirmed by the program office: The same department, renamed." in now.reason
+    assert Agreement.objects.count() == agreements - 1
+    lineage.recompute()  # and again: the decision holds
+    assert _pair(declined).merged and Agreement.objects.count() == agreements - 1
+
+    decide(po, _pair(declined), "split", "No: two departments after all.", at=AT)
+    assert not _pair(declined).merged and Agreement.objects.count() == agreements
+    decide(po, _pair(merged), "split", "Palm Bay and City of Palm Bay are two agencies.", at=AT)
+    assert not _pair(merged).merged and "split by the program office" in _pair(merged).reason
+
+
 def test_a_merge_can_only_be_split_and_a_declined_pair_never(tmp_path):
     declined, merged = import_candidates(tmp_path)
     po = user(Role.PROGRAM_OFFICE)

@@ -70,6 +70,18 @@ def test_whole_states_and_county_splits(office_for):
     assert office is None and "2 field offices" in why
 
 
+def test_typos_in_ices_county_cells_are_read_when_one_reading_is_the_only_one(office_for):
+    # As ICE's lists have them (2021–2025).
+    assert code(office_for("TX", "Guadalupe Conty")) == "san-antonio"
+    office, why = office_for("TX", "Lampass County")
+    assert office.code == "san-antonio" and "'Lampass County' read as 'lampasas'" in why
+    assert code(office_for("TX", "Somervill")) == "houston"  # Somervell County
+    # "Fall County" is one letter from both Falls and Hall County: no single reading, so no office.
+    assert office_for("TX", "Fall County") == (None, "county 'Fall County' is not in Texas's areas of "
+                                                     "responsibility")
+    assert office_for("TX", "#NA") == (None, "county unknown")
+
+
 def test_why_there_is_no_office(office_for):
     assert office_for("TX", "") == (None, "county unknown")
     assert office_for("TX", "   ") == (None, "county unknown")
@@ -127,3 +139,28 @@ def test_a_bad_file_is_refused_naming_the_row(tmp_path):
                    '"Dallas", "Texas", "Harris County", ""\n')
     with pytest.raises(ValueError, match="row 3: Harris County, Texas is already in houston's area"):
         read_field_offices(bad)
+
+
+def test_an_import_gives_agencies_their_office_by_county(tmp_path):
+    from datetime import date
+
+    from g287.registry import services
+
+    from .sheets import PART_HEADER, part_row, write_sheet
+
+    sheet = write_sheet(tmp_path, "participatingAgencies06012025am.xlsx", PART_HEADER, [
+        part_row("TEXAS", "Harris County Sheriff's Office", "Jail Enforcement Model", date(2025, 3, 1),
+                 county="Harris County"),
+        part_row("NEW YORK", "Erie County Sheriff's Office", "Task Force Model", date(2025, 3, 1), county="Erie County"),
+        part_row("NEW YORK", "Nassau County Police Department", "Task Force Model", date(2025, 3, 1),
+                 county="Nassau County "),
+        part_row("TEXAS", "Texas National Guard", "Task Force Model", date(2025, 3, 1), type_="State"),
+        part_row("GEORGIA", "Cobb County Sheriff's Office", "Jail Enforcement Model", date(2025, 3, 1)),
+    ])
+    assert not services.import_ice_sheets([sheet], progress=False).errors
+    office = dict(Agency.objects.values_list("name", "field_office__code"))
+    assert office == {"Harris County Sheriff's Office": "houston", "Erie County Sheriff's Office": "buffalo",
+                      "Nassau County Police Department": "new-york-city", "Texas National Guard": None,
+                      "Cobb County Sheriff's Office": "atlanta"}
+    unassigned = agencies_by_office()["unassigned"]
+    assert [(a["name"], a["reason"]) for a in unassigned] == [("Texas National Guard", "county unknown")]

@@ -4,3 +4,10 @@ from django.apps import AppConfig
 class ProgramConfig(AppConfig):
     name = "g287.program"
     label = "program"
+
+    def ready(self):
+        # ICE's pending list feeds the program's applications on every import (program → registry, one way).
+        from g287.program.services import take_pending_on_import
+        from g287.registry.signals import lineage_updated
+
+        lineage_updated.connect(take_pending_on_import, dispatch_uid="program.take_pending_on_import")

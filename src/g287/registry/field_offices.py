@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from django.conf import settings
+from rapidfuzz.distance import Levenshtein
 
 # State names as the file spells them, where they differ from the registry's own (registry.filters.US_STATES).
 STATE_ALIASES = {
@@ -31,7 +32,9 @@ COUNTY_ALIASES = {
 # The file writes "St Paul"; ICE writes "St. Paul".
 OFFICE_NAMES = {"St Paul": "St. Paul"}
 
-_SUFFIX = re.compile(r"\b(county|co|parish|borough)\b\.?\s*$")
+_SUFFIX = re.compile(r"\b(county|conty|cnty|cty|co|parish|borough)\b\.?\s*$")  # with ICE's typos
+# What ICE's lists put in the county cell when there is none.
+_NO_COUNTY = {"", "na", "none", "unknown", "statewide"}
 _MULTI = re.compile(r"\s*(?:,|/|;|&|\band\b)\s*")
 
 
@@ -144,26 +147,51 @@ def office_resolver(offices: Iterable) -> OfficeFor:
             else:
                 by_state[st] = office
 
+    memo: dict[tuple[str, str], tuple[object | None, str]] = {}  # agencies of one county ask the same question
+
     def office_for(state: str, county: str) -> tuple[object | None, str]:
-        st = (state or "").strip().upper()
+        asked = (state or "", county or "")
+        if asked not in memo:
+            memo[asked] = resolve(*asked)
+        return memo[asked]
+
+    def resolve(state: str, county: str) -> tuple[object | None, str]:
+        st = state.strip().upper()
         if st in by_state:
             return by_state[st], f"all of {state_label(st)} is in its area"
         if st not in divided:
             return None, f"no field office's area includes {state_label(st) if st else 'an unknown state'}"
-        text = (county or "").strip()
+        text = county.strip()
         if not text:
             return None, "county unknown"
-        aliases = COUNTY_ALIASES.get(st, {})
-        found = set()
+        if county_key(text) in _NO_COUNTY:
+            return None, "county unknown"
+        found: dict[int, object] = {}  # by id(): rows need not be saved (or hashable) to be looked up
+        read_as = []
         for part in (p for p in _MULTI.split(text) if p.strip()):
-            key = county_key(part)
-            office = by_county.get((st, aliases.get(key, key)))
-            if office is None:
+            key, typo = lookup(st, county_key(part))
+            if key is None:
                 return None, f"county {part.strip()!r} is not in {state_label(st)}'s areas of responsibility"
-            found.add(office)
+            if typo:
+                read_as.append(f"{part.strip()!r} read as {key!r}")
+            office = by_county[(st, key)]
+            found[id(office)] = office
         if len(found) != 1:
             return None, f"the counties {text!r} lie in the areas of {len(found)} field offices"
-        return found.pop(), f"{text} is in its {state_label(st)} area"
+        how = f" ({'; '.join(read_as)}: the only county of {state_label(st)} one letter away)" if read_as else ""
+        return next(iter(found.values())), f"{text} is in its {state_label(st)} area{how}"
+
+    def lookup(st: str, key: str) -> tuple[str | None, bool]:
+        """The county key as the file has it, and whether a typo was read (one letter off, one county only)."""
+        key = COUNTY_ALIASES.get(st, {}).get(key, key)
+        if (st, key) in by_county:
+            return key, False
+        if (st, key) not in near:
+            near_keys = [k for (s, k) in by_county if s == st and len(key) >= 4 and Levenshtein.distance(k, key) <= 1]
+            near[(st, key)] = near_keys[0] if len(near_keys) == 1 else None
+        return near[(st, key)], near[(st, key)] is not None
+
+    near: dict[tuple[str, str], str | None] = {}  # misses, looked up once each
 
     return office_for
 

@@ -299,12 +299,15 @@ def _decisions() -> dict:
 
 
 def _observations(pub_ids: list[int]) -> dict[int, list[dict]]:
-    """{publication id: its observations in row order}, read with one plain query (the ORM's rows cost more)."""
-    table = connection.ops.quote_name(Observation._meta.db_table)
-    cols = ", ".join(connection.ops.quote_name(c) for c in _FIELDS)
+    """{publication id: its observations in row order}, read with one plain query (the ORM's rows cost more).
+    The signing date is read as text and parsed once per distinct value: a quarter of a million rows share a
+    few thousand dates."""
+    qn = connection.ops.quote_name
+    table = qn(Observation._meta.db_table)
+    cols = ", ".join(f"CAST({qn(c)} AS TEXT)" if c == "signed" else qn(c) for c in _FIELDS)
     out: dict[int, list[dict]] = defaultdict(list)
     wanted = set(pub_ids)
-    convert_date = connection.vendor == "sqlite"
+    days: dict = {None: None}
     with connection.cursor() as cur:
         if len(wanted) > 500:
             cur.execute(f"SELECT {cols} FROM {table} ORDER BY publication_id, row")
@@ -316,8 +319,10 @@ def _observations(pub_ids: list[int]) -> dict[int, list[dict]]:
             o = dict(zip(_FIELDS, values))
             if o["publication_id"] not in wanted:
                 continue
-            if convert_date and isinstance(o["signed"], str):
-                o["signed"] = date.fromisoformat(o["signed"])
+            text = o["signed"]
+            if text not in days:
+                days[text] = date.fromisoformat(text[:10])
+            o["signed"] = days[text]
             out[o["publication_id"]].append(o)
     return out
 

@@ -11,6 +11,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -156,12 +157,22 @@ class Sheet:
         self.note = "; ".join(filter(None, [self.note, why]))[:500]
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def clean(value) -> str:
     """Cell text without stray, doubled or non-breaking spaces."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", " ", text).strip()
+    if isinstance(value, str):
+        return _clean_text(value)
+    return _clean_text(str(value))
+
+
+@lru_cache(maxsize=200_000)
+def _clean_text(text: str) -> str:
+    # ICE's lists repeat the same few thousand cell texts on every row of every list: each is cleaned once.
+    return _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
 
 
 def sha256_of(path: Path) -> str:
@@ -231,6 +242,7 @@ def describe_name(path: Path) -> NameReading | None:
     return reading
 
 
+@lru_cache(maxsize=4096)
 def _model_reading(text: str) -> tuple[str | None, bool]:
     """(model, repaired) for a SUPPORT TYPE cell; None when no single model fits."""
     upper = re.sub(r"[^A-Z ]", "", text.upper())
@@ -253,6 +265,7 @@ def parse_model(raw: str) -> str | None:
     return _model_reading(clean(raw))[0]
 
 
+@lru_cache(maxsize=4096)
 def parse_state(raw: str) -> tuple[str | None, str]:
     text = re.sub(r"[^A-Z. ]", "", raw.upper()).strip()
     text = re.sub(r"\s+", " ", text)
@@ -290,9 +303,9 @@ def parse_signed(value) -> tuple[date | None, str, bool]:
         return None, "", True
     if text.upper() in _NOT_LISTED:
         return None, f"SIGNED {text!r} read as not listed", True
-    for fmt in ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S"):  # the web page's own form: a reading, not a repair
+    if len(text) in (10, 19) and text[4] == "-":  # the web page's own form (ISO): a reading, not a repair
         try:
-            return datetime.strptime(text, fmt).date(), "", True
+            return date.fromisoformat(text[:10]), "", True
         except ValueError:
             pass
     for fmt in ("%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y", "%B %d, %Y", "%b %d, %Y"):
@@ -493,7 +506,7 @@ def read_sheet(path: Path | str, name_reading: NameReading | None = None) -> She
             continue  # blank rows separate nothing in ICE's lists
         rownum = i + 1
         row_notes = []
-        formula_cols = [c for c in ("STATE", "AGENCY", "MODEL", "SIGNED") if c in header
+        formula_cols = [c for c in ("STATE", "AGENCY", "MODEL", "SIGNED") if no_value and c in header
                         and f"{_col_name(header[c])}{rownum}" in no_value]
         raw_state = clean(cell(row, "STATE"))
         state, note = parse_state(raw_state)
