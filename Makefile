@@ -18,26 +18,28 @@ $(STAMP): pyproject.toml
 
 install: system-deps $(STAMP)
 
-# Debian's Pango (WeasyPrint draws the annual report's PDF with it), a font, and wrk (the API benchmark's
-# load client); skipped when present.
+# Debian's Pango (WeasyPrint draws the annual report's PDF with it), a font, wrk (the API benchmark's
+# load client) and Tesseract with its English data (OCR of scanned MOAs); skipped when present.
 system-deps:
-	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -q . && command -v wrk >/dev/null; } || { \
+	@{ ldconfig -p | grep -q libpangoft2-1.0 && fc-list | grep -q . && command -v wrk >/dev/null \
+	   && command -v tesseract >/dev/null; } || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core wrk >/dev/null; }
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core wrk tesseract-ocr tesseract-ocr-eng >/dev/null; }
 
 # Prepare the embedded database with the real data (idempotent), then serve.
 setup: install
 	$(BIN)/g287 migrate --no-input
 	$(BIN)/g287 setup
+	$(BIN)/g287 moa ocr
 
 run: setup
 	$(BIN)/g287 runserver $(HOST):$(PORT)
 
-# The task queue (Redis at G287_REDIS_URL): a worker for the deadline check and large CSV uploads, and rq's
-# scheduler that enqueues the check.
+# The task queue (Redis at G287_REDIS_URL): a worker for the deadline check, large CSV uploads and the OCR of
+# scanned MOA pages, and rq's scheduler that enqueues the check.
 worker: install
-	$(BIN)/g287 rqworker deadlines uploads & $(BIN)/g287 rqcron g287.operations.cron
+	$(BIN)/g287 rqworker deadlines uploads moa & $(BIN)/g287 rqcron g287.operations.cron
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser-deps:

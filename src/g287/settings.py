@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "g287.operations",
     "g287.oversight",
     "g287.program",
+    "g287.moa",
     "g287.reports",
     "g287.conformance",
     "g287.web",
@@ -245,8 +246,10 @@ SPECTACULAR_SETTINGS = {
 
 # The task queue (rq on Redis): the periodic deadline check runs as a job (operations/tasks.py, cron.py).
 _REDIS_URL = os.environ.get("G287_REDIS_URL", "redis://127.0.0.1:6379/0")
+# ``uploads``: large CSV batches (operations.tasks); ``moa``: OCR of scanned MOA pages (moa/tasks.py), one job a page.
 RQ_QUEUES = {"deadlines": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 600},
-             "uploads": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 3600}}  # large CSV batches (operations.tasks)
+             "uploads": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 3600},
+             "moa": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 600}}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from g287.moa.api import router as moa_api
 from g287.registry.api import router as registry_api
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("api/oversight/", include("g287.oversight.api")),
     path("api/personnel/", include("g287.personnel.api")),
     path("api/", include(("g287.operations.api_urls", "operations-api"))),
+    path("api/moa/", include((moa_api.urls, "moa-api"))),
     path("api/", include((registry_api.urls, "api"))),
     path("oversight/", include("g287.oversight.urls")),
     path("officers/", include("g287.personnel.urls")),
@@ -28,6 +30,7 @@ urlpatterns = [
     path("program/", include("g287.program.urls")),
     path("actions/", include("g287.operations.urls")),
     path("portal/", include("g287.reports.urls")),
+    path("moa/", include("g287.moa.urls")),
     path("", include("g287.web.urls")),
 ]
 

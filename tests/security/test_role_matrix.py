@@ -26,6 +26,7 @@ from django.utils import timezone
 from g287.accounts.models import Role, User
 from g287.audit.models import AuditEvent
 from g287.oversight.models import ReviewItem
+from g287.moa.models import MoaDocument
 from g287.program.models import Appropriation
 from g287.program.services import save_entry
 from g287.registry.models import LineageCandidate, Publication
@@ -322,6 +323,19 @@ TABLE: dict[str, E | list[E]] = {
     "personnel-api:authorization-revoke": E(POST_ONLY, post=scoped(PO, FO), writes=True, sides=AB, as_json=True,
                                             params=lambda w, s: {"pk": _authorization(w.side(s))},
                                             body=lambda w, s: {"revoked": "2025-06-04", "reason": "MATRIX"}),
+    # Signed MOA documents: public (ICE publishes them); the program office confirms or corrects their agreement.
+    "moa:search": E(PUBLIC),
+    "moa:document": E(PUBLIC, sides=AB, params=lambda w, s: {"pk": w.side(s).moa_document.pk}),
+    "moa:download": E(PUBLIC, sides=AB, params=lambda w, s: {"pk": w.side(s).moa_document.pk}),
+    "moa:match": E(roles(PO), post=roles(PO), writes=True, sides=AB,
+                   params=lambda w, s: {"pk": w.side(s).moa_document.pk},
+                   body=lambda w, s: {"agreement": w.side(s).agreement.key, "note": "MATRIX confirmed"}),
+    "moa-api:document-list": E(PUBLIC, post=NOBODY),
+    "moa-api:document-detail": E(PUBLIC, post=NOBODY, sides=AB,
+                                 params=lambda w, s: {"pk": w.side(s).moa_document.pk}),
+    "moa-api:document-match": E(Rule("post_only_public"), post=roles(PO), writes=True, sides=AB, as_json=True,
+                                params=lambda w, s: {"pk": w.side(s).moa_document.pk},
+                                body=lambda w, s: {"agreement": w.side(s).agreement.key, "note": "MATRIX API"}),
     # Program management: agency rows scoped (applications, costs); program-wide figures for every signed-in user.
     "program:index": E(SIGNED_IN),
     "program:application-list": E(SIGNED_IN, shows=VIEW),
@@ -523,6 +537,12 @@ def shared_world(django_db_setup, django_db_blocker):
         w.uploads = {s: Upload.objects.create(agency=w.side(s).agency, name=f"{wb.MARK[s]}-UPLOAD.csv", sha256="0" * 64,
                                               uploaded_by=w.users[LEA] if s == "A" else None,
                                               created=timezone.now()) for s in AB}
+        for name, side in (("A", w.a), ("B", w.b)):  # a signed MOA attached to each side's agreement
+            side.moa_document = MoaDocument.objects.create(
+                sha256=name * 64, file_name=f"{MARK[name]}-moa.pdf", agency_name=side.agency.name,
+                stored_as="data:moa/archive/ALASKA/287gWSO_DeptOfCorrectionsAK_07-24-2020.pdf", pages=10,
+                agreement=side.agreement, agreement_key=side.agreement.key, match_status="matched",
+                match_confidence=0.9, text=f"{MARK[name]} memorandum of agreement")
         yield w
         transaction.set_rollback(True)
 

@@ -32,6 +32,7 @@ from g287.registry.filters import (
 )
 from g287.registry import roles
 from g287.registry.curation import FITS, decide
+from g287.registry.extensions import agreement_blocks
 from g287.registry.models import Agency, Agreement, AgreementEvent, LineageCandidate, LineageDecision, Publication
 from g287.reports.services import registry_version
 from g287.web.cache import public_context, public_page
@@ -202,6 +203,7 @@ def agreement_detail(request, pk: int):
         "agency": agreement.agency,
         "events": _timeline([agreement]),
         "others": [a for a in every if a.pk != pk],
+        "blocks": agreement_blocks(request, agreement),  # e.g. the signed MOA documents (g287.moa)
         "today": today,
         **public_context(request),
     })

@@ -16,7 +16,7 @@ DEMO_PASSWORD = "demo-287g-program"  # printed on purpose: a local demonstration
 
 
 class Command(BaseCommand):
-    help = "Import the real ICE sheets and FBI roster shipped in data/, and create the demo login."
+    help = "Import the real ICE sheets, FBI roster and signed MOAs shipped in data/, and create the demo login."
 
     def handle(self, *args, **options):
         data = settings.DATA_DIR
@@ -24,6 +24,10 @@ class Command(BaseCommand):
                      stderr=self.stderr)
         call_command("import", "roster", str(data / "rosters" / "fbi-law-enforcement-employees-2025.csv"),
                      stdout=self.stdout, stderr=self.stderr)
+        # The signed MOAs: read and matched now; their scanned pages are left for `g287 moa ocr` (make setup runs
+        # it, through the task queue), which takes minutes the first time and nothing once the OCR is cached.
+        call_command("moa", "import", str(data / "moa" / "archive"), str(data / "moa" / "reference"), "--ocr", "skip",
+                     "--no-progress", stdout=self.stdout, stderr=self.stderr)
         user, created = User.objects.get_or_create(
             username=DEMO_USERNAME,
             defaults={"role": Role.PROGRAM_OFFICE, "is_staff": True, "is_superuser": True, "is_demo": True},
