@@ -34,12 +34,20 @@ def refresh_open_data() -> dict:
     return refresh_bundle()
 
 
+def queue():
+    """The ``changes`` queue on the Redis that ``settings.RQ_QUEUES`` names (read at call time)."""
+    from django.conf import settings
+    from redis import Redis
+    from rq import Queue
+
+    conf = settings.RQ_QUEUES[QUEUE]
+    return Queue(QUEUE, connection=Redis.from_url(conf["URL"]), default_timeout=conf.get("DEFAULT_TIMEOUT"))
+
+
 def enqueue(func, *args) -> bool:
     """Queue a job; False (and a warning) when the queue cannot be reached."""
     try:
-        import django_rq
-
-        django_rq.get_queue(QUEUE).enqueue(func, *args)
+        queue().enqueue(func, *args)
         return True
     except Exception as exc:  # redis.ConnectionError and its kin: the import must not fail for it
         log.warning("could not queue %s on %r: %s", func.__name__, QUEUE, exc)
