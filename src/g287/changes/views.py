@@ -84,11 +84,15 @@ def _csv_rows(qs):
                           "signed", "agreement_key", "before", "after").iterator()
 
 
-@public_page(version=registry_version)
 def change_list(request):
+    if request.GET.get("format") == "csv":  # a download, never kept in the page cache (its headers would be lost)
+        return downloads.csv_response("changes.csv", CSV_HEADER, _csv_rows(_filtered(request)[2]))
+    return _change_page(request)
+
+
+@public_page(version=registry_version)
+def _change_page(request):
     form, data, qs = _filtered(request)
-    if request.GET.get("format") == "csv":
-        return downloads.csv_response("changes.csv", CSV_HEADER, _csv_rows(qs))
     page = Paginator(qs.select_related("publication"), PAGE_SIZE).get_page(request.GET.get("page"))
     weeks = [(week, list(items)) for week, items in
              groupby(page.object_list, key=lambda c: services.week_start(c.published))]
