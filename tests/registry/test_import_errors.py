@@ -9,7 +9,7 @@ from g287.audit.models import AuditEvent
 from g287.registry import services
 from g287.registry.importers.ice_sheets import SheetError, read_sheet
 from g287.registry.importers.roster import RosterError, read_roster
-from g287.registry.models import Observation, Publication
+from g287.registry.models import Observation, Publication, QuarantinedObservation
 
 from .sheets import PART_HEADER, part_row, real_sheets, write_sheet
 
@@ -64,13 +64,17 @@ def test_garbage_csv_named_as_sheet_and_as_roster(tmp_path):
         call_command("import", "roster", str(csv))
 
 
-def test_a_bad_row_rejects_the_whole_file_with_its_row(tmp_path):
+def test_a_bad_row_is_quarantined_and_the_rest_of_the_file_imports(tmp_path):
     bad = write_sheet(tmp_path / "sheets_20250805_120000", "participatingAgencies08052025am.xlsx", PART_HEADER,
                       [part_row("TEXAS", "Kerr County Sheriff's Office", "Jail Enforcement Model", date(2025, 5, 2)),
                        part_row("TEXAS", "Other County Sheriff's Office", "Space Force Model", date(2025, 5, 2))])
     report = services.import_ice_sheets([bad], progress=False)
-    assert "row 3: SUPPORT TYPE 'Space Force Model'" in report.errors[0].message
-    assert not Observation.objects.exists()
+    assert not report.errors and report.quarantined == 1
+    assert Observation.objects.count() == 1
+    q = QuarantinedObservation.objects.get()
+    assert q.row == 3 and q.reason == "SUPPORT TYPE 'Space Force Model' is not a 287(g) model"
+    assert q.cells["SUPPORT TYPE"] == "Space Force Model" and q.cells["LAW ENFORCEMENT AGENCY"].startswith("Other")
+    assert [r["what"] for r in services.quality_report()] == ["quarantined"]
 
 
 def test_failure_inside_the_transaction_writes_nothing_of_that_file(tmp_path, good, monkeypatch):

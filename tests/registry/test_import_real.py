@@ -30,24 +30,24 @@ def _counts():
 
 def test_every_shipped_sheet(tmp_path):
     files = real_sheets()
-    assert len(files) == 42
+    assert len(files) == 64
     report = services.import_ice_sheets([REAL_SHEETS], progress=False)
-    assert not report.errors and len(report.imported) == 42
+    assert not report.errors and len(report.imported) == 64
 
     # Active agreements match the newest participating sheet's distinct rows within 1 %.
     newest = [p for p in ordered_publications() if p.kind == "participating"][-1]
-    assert newest.captured.strftime("%Y%m%d") == "20250704"  # the re-issued 07032025pm, captured later
-    newest_path = next(f for f in files if f.name == newest.file_name and "20250704" in f.parent.name)
+    assert newest.file_name == "participatingAgencies07182025pm.xlsx"
+    newest_path = next(f for f in files if f.name == newest.file_name)
     distinct = _distinct_rows(newest_path)
     stats = services.registry_stats()
-    assert stats["publications"] == 42
+    assert stats["publications"] == 64
     assert abs(stats["agreements"]["active"] - distinct) <= 0.01 * distinct
     assert stats["applications"]["open"] + stats["applications"]["closed"] == Application.objects.count()
     assert Publication.objects.filter(file_name="participatingAgencies07032025pm.xlsx").count() == 2
 
     # One audit event per publication, with its counts.
     audits = AuditEvent.objects.filter(action="registry.import_publication")
-    assert audits.count() == 42
+    assert audits.count() == 64
     assert {a.after["sha256"] for a in audits} == set(Publication.objects.values_list("sha256", flat=True))
 
     # A rename: "City of Melbourne Police Department" became "Melbourne Police Department"; one agreement.
@@ -93,17 +93,17 @@ def test_every_shipped_sheet(tmp_path):
     assert not Agency.objects.filter(state="TX", field_office__isnull=False).exists()  # split by county
 
     # Text-typed dates and misspelled states are repaired and noted on the row.
-    assert Observation.objects.filter(note__contains="typed as text").exists()
+    assert Observation.objects.filter(note__contains="SIGNED '05/082025' (a slash missing) read as 2025-05-08").exists()
     assert Observation.objects.filter(note__contains="'UTAHJ' read as Utah", state="UT").exists()
 
     # As of an earlier day only the publications up to it count.
     early = services.registry_stats(as_of=__import__("datetime").date(2025, 5, 20))
-    assert early["publications"] < 42 and early["agreements"]["active"] < stats["agreements"]["active"]
+    assert early["publications"] < 64 and early["agreements"]["active"] < stats["agreements"]["active"]
 
     # Importing everything again changes nothing and adds no rows.
     before = _counts()
     again = services.import_ice_sheets([REAL_SHEETS], progress=False)
-    assert len(again.unchanged) == 42 and not again.imported
+    assert len(again.unchanged) == 64 and not again.imported
     assert _counts() == before
     assert services.registry_stats() == stats
 

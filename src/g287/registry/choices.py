@@ -20,3 +20,11 @@ class TemplateVersion(models.TextChoices):
 class Party(models.TextChoices):
     ICE = "ICE", "ICE"
     LEA = "LEA", "The agency (LEA)"
+
+
+class AuditAction:
+    """The audit event names the registry writes (audit.services.record)."""
+
+    IMPORT_PUBLICATION = "registry.import_publication"
+    IMPORT_ROSTER = "registry.import_roster"
+    LINEAGE_DECISION = "registry.lineage_decision"

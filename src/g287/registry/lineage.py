@@ -16,21 +16,34 @@ A row is merged into an earlier agreement only when one reading is the only one:
   not a re-signing).
 
 Pairs that fit but are not unique, and same-date rows whose names are similar but below the threshold, are
-recorded as declined candidates (``LineageCandidate.merged = False``).
+recorded as declined candidates (``LineageCandidate.merged = False``). A program-office decision
+(``LineageDecision``: confirm, reject, split) on a pair, keyed by the two rows' identities, overrides this rule in
+every recompute.
+
+The fold walks the publications in order; its state after the last placed publication is kept
+(``LineageCheckpoint``), so a newer list resumes the fold (``place``) and only the rows of the new lists are
+relinked. A list that sorts before the checkpoint (older history arriving later), or a curation decision, makes a
+full recompute. Agreements keep their database row when older history changes their key: a row whose key is one
+of the chain's identities is re-keyed, so anything referring to it stays.
 """
 
 from __future__ import annotations
 
+import pickle
+import sys
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from rapidfuzz import fuzz
+from tqdm import tqdm
 
 from g287.registry.field_offices import load_field_offices, office_by_state
 from g287.registry.models import (Agency, Agreement, AgreementEvent, Application, FieldOffice, LineageCandidate,
-                                  Observation, Publication)
+                                  LineageCheckpoint, LineageDecision, Observation, Publication)
 from g287.registry.names import agency_identity, normalize
 from g287.registry.moa_templates import infer_template
 
@@ -40,38 +53,81 @@ REDATE_MAX_DAYS = 45
 
 DERIVED_KINDS = (
     AgreementEvent.Kind.SIGNED, AgreementEvent.Kind.LISTED, AgreementEvent.Kind.RENEWAL,
-    AgreementEvent.Kind.MODEL_SWITCH, AgreementEvent.Kind.RENAMED, AgreementEvent.Kind.REMOVED,
-    AgreementEvent.Kind.RELISTED, AgreementEvent.Kind.ADDENDUM,
+    AgreementEvent.Kind.MODEL_SWITCH, AgreementEvent.Kind.RENAMED, AgreementEvent.Kind.REDATED,
+    AgreementEvent.Kind.REMOVED, AgreementEvent.Kind.RELISTED, AgreementEvent.Kind.ADDENDUM,
 )
-EDITION_RANK = {"": 0, "am": 1, "pm": 2}
+EDITION_RANK = {"": 0, "am": 1, "mid": 2, "pm": 3}
 
 ACTIVE, REMOVED, SUPERSEDED = "active", "removed", "superseded"
 OPEN, CLOSED = "open", "closed"
+
+_FIELDS = ("id", "publication_id", "row", "identity", "state", "name", "ice_type", "county", "model", "signed",
+           "moa_text", "moa_url", "addendum_text", "addendum_url", "agreement_id", "application_id")
+
+
+def edition_rank(edition: str) -> tuple[int, str]:
+    """am before mid before pm; a variant of an edition (pm-b, pm-2, am-copy) after the edition itself."""
+    base, _, variant = (edition or "").partition("-")
+    return EDITION_RANK.get(base, 0), variant
 
 
 def publication_order_key(pub) -> tuple:
     """ICE's date, am before pm, then capture time; the content hash only breaks exact ties."""
     captured = pub.captured.isoformat() if pub.captured else ""
-    return (pub.published, EDITION_RANK.get(pub.edition, 0), captured, pub.sha256)
+    return (pub.published, edition_rank(pub.edition), captured, pub.sha256)
+
+
+def _order_text(pub) -> str:
+    key = publication_order_key(pub)
+    return f"{key[0].isoformat()}|{key[1][0]}|{key[1][1]}|{key[2]}|{key[3]}"
 
 
 def ordered_publications(qs=None) -> list[Publication]:
+    """Publications in publication order; by default those the lineage has placed."""
     pubs = list(qs if qs is not None else Publication.objects.all())
     pubs.sort(key=publication_order_key)
     return pubs
+
+
+@lru_cache(maxsize=65536)
+def _agency_identity(state: str, name: str) -> str:
+    return agency_identity(state, name)
+
+
+@lru_cache(maxsize=65536)
+def _normalized(name: str) -> str:
+    return normalize(name)
+
+
+def _template_of(model: str, signed: date | None) -> str:
+    return infer_template(model, signed)[0]
 
 
 @dataclass
 class Chain:
     head: str  # identity of the first row: the agreement's key
     identities: list[str] = field(default_factory=list)
-    present: list[int] = field(default_factory=list)  # indexes (in participating order) where listed
+    present: list[int] = field(default_factory=list)  # participating indexes where listed, ascending
     last: dict | None = None  # the newest observation
     first: dict | None = None
     changes: list[tuple[int, dict, dict, str]] = field(default_factory=list)  # (pub idx, old obs, new obs, kind)
     successor: str | None = None
     successor_kind: str = ""
-    rows: dict[int, dict] = field(default_factory=dict)  # participating index → the row listed there
+    addendum: tuple[int, dict] | None = None  # the first listing that marks an addendum
+
+    def listed_at(self, i: int) -> bool:
+        j = bisect_left(self.present, i)
+        return j < len(self.present) and self.present[j] == i
+
+    def runs(self) -> list[tuple[int, int]]:
+        """Consecutive listing runs as (first index, last index)."""
+        out = []
+        for i in self.present:
+            if out and out[-1][1] == i - 1:
+                out[-1] = (out[-1][0], i)
+            else:
+                out.append((i, i))
+        return out
 
 
 def _canonical(alias: dict[str, str], ident: str) -> str:
@@ -84,89 +140,110 @@ def _canonical(alias: dict[str, str], ident: str) -> str:
     return ident
 
 
-def _template_of(model: str, signed: date | None) -> str:
-    return infer_template(model, signed)[0]
+@dataclass
+class Fold:
+    """The lineage's state after folding publications in order; pickled as the checkpoint."""
 
+    part_ids: list[int] = field(default_factory=list)  # participating publications in order
+    chain_of: dict[str, str] = field(default_factory=dict)
+    chains: dict[str, Chain] = field(default_factory=dict)
+    agency_alias: dict[str, str] = field(default_factory=dict)
+    candidates: list[dict] = field(default_factory=list)
+    prev_present: set[str] = field(default_factory=set)
+    latest_by_agency: dict[str, dict] = field(default_factory=dict)
+    apps: dict[str, dict] = field(default_factory=dict)
+    order_key: str = ""
+    placed: int = 0
 
-@transaction.atomic
-def recompute() -> dict:
-    """Rebuild agencies, agreements, applications, events and candidates from all observations."""
-    pubs = ordered_publications()
-    order = {p.pk: i for i, p in enumerate(pubs)}
-    part = [p for p in pubs if p.kind == Publication.Kind.PARTICIPATING]
-    part_idx = {p.pk: i for i, p in enumerate(part)}
-    fields = ("id", "publication_id", "row", "identity", "state", "name", "ice_type", "county", "model", "signed",
-              "moa_text", "moa_url", "addendum_text", "addendum_url", "agreement_id", "application_id")
-    observations = list(Observation.objects.values(*fields))
-    observations.sort(key=lambda o: (order[o["publication_id"]], o["row"]))
-    for o in observations:
-        o["agency_identity"] = agency_identity(o["state"], o["name"])
-
-    by_part_pub: list[dict[str, dict]] = [dict() for _ in part]
-    pending_obs = []
-    for o in observations:
-        i = part_idx.get(o["publication_id"])
-        if i is None:
-            pending_obs.append(o)
+    def feed(self, pub, rows: list[dict], decisions: dict) -> None:
+        """Fold one publication's observations (in row order) into the state."""
+        for o in rows:
+            o["agency_identity"] = _agency_identity(o["state"], o["name"])
+        if pub.kind == Publication.Kind.PARTICIPATING:
+            self._participating(pub, rows, decisions)
         else:
-            by_part_pub[i].setdefault(o["identity"], o)
+            for o in rows:
+                agency = _canonical(self.agency_alias, o["agency_identity"])
+                key = f"{agency}:{o['model']}"
+                rec = self.apps.setdefault(key, dict(agency=agency, model=o["model"], first=pub.pk))
+                rec["last"] = pub.pk
+        for o in rows:
+            self.latest_by_agency[_canonical(self.agency_alias, o["agency_identity"])] = o
+        self.placed += 1
+        self.order_key = _order_text(pub)
 
-    # --- chains of participating rows ---
-    chain_of: dict[str, str] = {}
-    chains: dict[str, Chain] = {}
-    agency_alias: dict[str, str] = {}
-    candidates: list[dict] = []
-    prev_present: set[str] = set()
-    for i, rows in enumerate(by_part_pub):
+    def _participating(self, pub, listed: list[dict], decisions: dict) -> None:
+        i = len(self.part_ids)
+        self.part_ids.append(pub.pk)
+        rows: dict[str, dict] = {}
+        for o in listed:
+            rows.setdefault(o["identity"], o)
+        chain_of, chains, alias = self.chain_of, self.chains, self.agency_alias
         new = [ident for ident in rows if ident not in chain_of]
         present = {chain_of[ident] for ident in rows if ident in chain_of}
-        gone = [c for c in sorted(prev_present - present)]
+        gone = sorted(self.prev_present - present)
         pairs = []
-        for head in gone:
-            old = chains[head].last
-            old_agency = _canonical(agency_alias, old["agency_identity"])
-            for ident in new:
-                row = rows[ident]
-                if row["state"] != old["state"] or row["model"] != old["model"]:
-                    continue
-                if row["signed"] == old["signed"]:
-                    score = fuzz.token_set_ratio(normalize(old["name"]), normalize(row["name"]))
-                    if score >= RENAME_THRESHOLD:
-                        pairs.append((head, ident, "rename", score))
-                    elif score >= RENAME_DECLINE_FLOOR:
-                        candidates.append(dict(kind="rename", merged=False, old=head, new_identity=ident,
-                                               old_identity=old["identity"], pub=part[i].pk, score=score,
-                                               reason=f"names differ too much ({score:.0f} < {RENAME_THRESHOLD:.0f}): "
-                                                      f"“{old['name']}” → “{row['name']}”"))
-                elif (_canonical(agency_alias, row["agency_identity"]) == old_agency and row["signed"] and old["signed"]):
-                    days = abs((row["signed"] - old["signed"]).days)
-                    if days <= REDATE_MAX_DAYS and _template_of(row["model"], row["signed"]) == _template_of(
-                            old["model"], old["signed"]):
-                        pairs.append((head, ident, "redate", None))
+        if gone and new:
+            for head in gone:
+                old = chains[head].last
+                old_agency = _canonical(alias, old["agency_identity"])
+                for ident in new:
+                    row = rows[ident]
+                    decision = decisions.get((old["identity"], ident))
+                    if decision is not None and decision[0] == LineageDecision.Decision.CONFIRM:
+                        kind = "rename" if row["signed"] == old["signed"] else "redate"
+                        pairs.append((head, ident, kind, None, decision))
+                        continue
+                    if row["state"] != old["state"] or row["model"] != old["model"]:
+                        continue
+                    if row["signed"] == old["signed"]:
+                        score = fuzz.token_set_ratio(_normalized(old["name"]), _normalized(row["name"]))
+                        if score >= RENAME_THRESHOLD:
+                            pairs.append((head, ident, "rename", score, decision))
+                        elif score >= RENAME_DECLINE_FLOOR:
+                            self.candidates.append(dict(
+                                kind="rename", merged=False, old=head, new_identity=ident,
+                                old_identity=old["identity"], pub=pub.pk, score=score,
+                                reason=_decided(f"names differ too much ({score:.0f} < {RENAME_THRESHOLD:.0f}): "
+                                                f"“{old['name']}” → “{row['name']}”", decision)))
+                    elif (_canonical(alias, row["agency_identity"]) == old_agency and row["signed"] and old["signed"]):
+                        days = abs((row["signed"] - old["signed"]).days)
+                        if days <= REDATE_MAX_DAYS and _template_of(row["model"], row["signed"]) == _template_of(
+                                old["model"], old["signed"]):
+                            pairs.append((head, ident, "redate", None, decision))
+        forced_old = {p[0] for p in pairs if p[4] and p[4][0] == LineageDecision.Decision.CONFIRM}
+        forced_new = {p[1] for p in pairs if p[4] and p[4][0] == LineageDecision.Decision.CONFIRM}
         per_old = Counter(p[0] for p in pairs)
         per_new = Counter(p[1] for p in pairs)
-        for head, ident, kind, score in pairs:
+        for head, ident, kind, score, decision in pairs:
             old, row = chains[head].last, rows[ident]
-            if per_old[head] == 1 and per_new[ident] == 1:
+            confirmed = decision is not None and decision[0] == LineageDecision.Decision.CONFIRM
+            split = decision is not None and decision[0] in (LineageDecision.Decision.SPLIT,
+                                                              LineageDecision.Decision.REJECT)
+            unique = per_old[head] == 1 and per_new[ident] == 1
+            blocked = not confirmed and (head in forced_old or ident in forced_new)
+            if ident not in chain_of and (confirmed or (unique and not split and not blocked)):
                 chain_of[ident] = head
                 chains[head].identities.append(ident)
                 chains[head].changes.append((i, old, row, kind))
                 present.add(head)
                 if kind == "rename":
                     a_new = row["agency_identity"]
-                    a_old = _canonical(agency_alias, old["agency_identity"])
-                    if _canonical(agency_alias, a_new) == a_new and a_new != a_old:
-                        agency_alias[a_new] = a_old
-                what = (f"“{old['name']}” → “{row['name']}” (name score {score:.0f})" if kind == "rename"
+                    a_old = _canonical(alias, old["agency_identity"])
+                    if _canonical(alias, a_new) == a_new and a_new != a_old:
+                        alias[a_new] = a_old
+                what = (f"“{old['name']}” → “{row['name']}” (name score {score:.0f})" if score is not None
+                        else f"“{old['name']}” → “{row['name']}”" if kind == "rename"
                         else f"signing date {old['signed']} → {row['signed']}")
-                candidates.append(dict(kind=kind, merged=True, old=head, new_identity=ident,
-                                       old_identity=old["identity"], pub=part[i].pk, score=score,
-                                       reason=f"the only reading: {what}"))
+                reason = f"confirmed by the program office: {decision[1]}" if confirmed else f"the only reading: {what}"
+                self.candidates.append(dict(kind=kind, merged=True, old=head, new_identity=ident,
+                                            old_identity=old["identity"], pub=pub.pk, score=score, reason=reason))
             else:
-                candidates.append(dict(kind=kind, merged=False, old=head, new_identity=ident,
-                                       old_identity=old["identity"], pub=part[i].pk, score=score,
-                                       reason=f"not the only reading: the old row has {per_old[head]} candidate(s), "
-                                              f"the new row {per_new[ident]}"))
+                why = (f"not the only reading: the old row has {per_old[head]} candidate(s), the new row "
+                       f"{per_new[ident]}" if not split else "kept apart")
+                self.candidates.append(dict(kind=kind, merged=False, old=head, new_identity=ident,
+                                            old_identity=old["identity"], pub=pub.pk, score=score,
+                                            reason=_decided(why, decision)))
         for ident in new:
             if ident not in chain_of:
                 chain_of[ident] = ident
@@ -178,42 +255,147 @@ def recompute() -> dict:
                 ch.present.append(i)
             if ch.first is None:
                 ch.first = row
-            ch.rows.setdefault(i, row)
             ch.last = row
-        prev_present = present
+            if ch.addendum is None and (row["addendum_text"] or "addendum" in row["moa_text"].lower()):
+                ch.addendum = (i, row)
+        self.prev_present = present
 
-    # --- renewals and model switches: who replaced an agreement that left the list ---
-    by_agency: dict[str, list[Chain]] = defaultdict(list)
-    for ch in chains.values():
-        by_agency[_canonical(agency_alias, ch.first["agency_identity"])].append(ch)
-    final = len(part) - 1
-    for group in by_agency.values():
-        if len(group) < 2:
-            continue
-        for ch in group:
-            if ch.present[-1] == final:
+    def successors(self) -> None:
+        """Renewals and model switches: who replaced an agreement that left the list."""
+        final = len(self.part_ids) - 1
+        by_agency: dict[str, list[Chain]] = defaultdict(list)
+        for ch in self.chains.values():
+            ch.successor, ch.successor_kind = None, ""
+            by_agency[_canonical(self.agency_alias, ch.first["agency_identity"])].append(ch)
+        for group in by_agency.values():
+            if len(group) < 2:
                 continue
-            removal = ch.present[-1] + 1
-            renewals = [s for s in group if s is not ch and s.last["model"] == ch.last["model"]
-                        and removal in s.present and s.present[0] > ch.present[0]
-                        and (s.last["signed"] or date.min) > (ch.last["signed"] or date.min)]
-            switches = [s for s in group if s is not ch and s.last["model"] != ch.last["model"]
-                        and s.present[0] == removal]
-            if len(renewals) == 1:
-                ch.successor, ch.successor_kind = renewals[0].head, "renewal"
-            elif not renewals and len(switches) == 1:
-                ch.successor, ch.successor_kind = switches[0].head, "model_switch"
+            for ch in group:
+                if ch.present[-1] == final:
+                    continue
+                removal = ch.present[-1] + 1
+                renewals = [s for s in group if s is not ch and s.last["model"] == ch.last["model"]
+                            and s.listed_at(removal) and s.present[0] > ch.present[0]
+                            and (s.last["signed"] or date.min) > (ch.last["signed"] or date.min)]
+                switches = [s for s in group if s is not ch and s.last["model"] != ch.last["model"]
+                            and s.present[0] == removal]
+                if len(renewals) == 1:
+                    ch.successor, ch.successor_kind = renewals[0].head, "renewal"
+                elif not renewals and len(switches) == 1:
+                    ch.successor, ch.successor_kind = switches[0].head, "model_switch"
 
-    # --- write agencies ---
-    latest_by_agency: dict[str, dict] = {}
-    for o in observations:  # in publication order, so the last one wins
-        latest_by_agency[_canonical(agency_alias, o["agency_identity"])] = o
+
+def _decided(reason: str, decision) -> str:
+    if decision is None:
+        return reason
+    verb = {LineageDecision.Decision.REJECT: "rejected", LineageDecision.Decision.SPLIT: "split",
+            LineageDecision.Decision.CONFIRM: "confirmed"}[decision[0]]
+    return f"{reason}; {verb} by the program office: {decision[1]}"
+
+
+def _decisions() -> dict:
+    return {(d.old_identity, d.new_identity): (d.decision, d.reason) for d in LineageDecision.objects.all()}
+
+
+def _observations(pub_ids: list[int]) -> dict[int, list[dict]]:
+    """{publication id: its observations in row order}, read with one plain query (the ORM's rows cost more)."""
+    table = connection.ops.quote_name(Observation._meta.db_table)
+    cols = ", ".join(connection.ops.quote_name(c) for c in _FIELDS)
+    out: dict[int, list[dict]] = defaultdict(list)
+    wanted = set(pub_ids)
+    convert_date = connection.vendor == "sqlite"
+    with connection.cursor() as cur:
+        if len(wanted) > 500:
+            cur.execute(f"SELECT {cols} FROM {table} ORDER BY publication_id, row")
+        else:
+            marks = ", ".join(["%s"] * len(wanted))
+            cur.execute(f"SELECT {cols} FROM {table} WHERE publication_id IN ({marks}) ORDER BY publication_id, row",
+                        list(wanted))
+        for values in cur.fetchall():
+            o = dict(zip(_FIELDS, values))
+            if o["publication_id"] not in wanted:
+                continue
+            if convert_date and isinstance(o["signed"], str):
+                o["signed"] = date.fromisoformat(o["signed"])
+            out[o["publication_id"]].append(o)
+    return out
+
+
+def _load_checkpoint() -> Fold | None:
+    cp = LineageCheckpoint.objects.order_by("-id").first()
+    if cp is None:
+        return None
+    try:
+        fold = pickle.loads(bytes(cp.state))
+    except Exception:  # a checkpoint from another version of the fold: start over
+        return None
+    return fold if isinstance(fold, Fold) else None
+
+
+def _save_checkpoint(fold: Fold) -> None:
+    LineageCheckpoint.objects.all().delete()
+    LineageCheckpoint.objects.create(order_key=fold.order_key, placed=fold.placed,
+                                     state=pickle.dumps(fold, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+@transaction.atomic
+def place(progress: bool = False, stream=None) -> dict:
+    """Place every publication not yet placed: resume the fold from its checkpoint when they all sort after it,
+    else recompute from every publication."""
+    unplaced = list(Publication.all_objects.filter(placed=False))
+    placed_count = Publication.objects.count()
+    fold = _load_checkpoint()
+    if (fold is None or fold.placed != placed_count or not unplaced
+            or min(_order_text(p) for p in unplaced) <= fold.order_key):
+        return recompute(progress=progress, stream=stream)
+    unplaced.sort(key=publication_order_key)
+    return _run(fold, unplaced, progress, stream, full=False)
+
+
+
+@transaction.atomic
+def recompute(progress: bool = False, stream=None) -> dict:
+    """Rebuild agencies, agreements, applications, events and candidates from every publication's rows."""
+    pubs = ordered_publications(Publication.all_objects.all())
+    return _run(Fold(), pubs, progress, stream, full=True)
+
+
+def _run(fold: Fold, pubs: list, progress: bool, stream, full: bool) -> dict:
+    decisions = _decisions()
+    rows_of = _observations([p.pk for p in pubs])
+    new_obs: list[dict] = []
+    aliases = len(fold.agency_alias)
+    bar = tqdm(pubs, desc="lineage", unit="list", file=stream or sys.stderr, disable=not progress or len(pubs) < 20)
+    for pub in bar:
+        rows = rows_of.get(pub.pk, [])
+        fold.feed(pub, rows, decisions)
+        new_obs.extend(rows)
+    bar.close()
+    if not full and len(fold.agency_alias) != aliases and fold.apps:
+        return recompute(progress=progress, stream=stream)
+    fold.successors()
+    counts = _write(fold, new_obs)
+    Publication.all_objects.filter(placed=False).update(placed=True)
+    _save_checkpoint(fold)
+    counts["full"] = full
+    counts["placed"] = len(pubs)
+    return counts
+
+
+def _write(fold: Fold, new_obs: list[dict]) -> dict:
+    chains, alias, part_ids = fold.chains, fold.agency_alias, fold.part_ids
+    final = len(part_ids) - 1
+
+    # --- agencies ---
     if not FieldOffice.objects.exists():
         load_field_offices()  # shipped data, normally loaded by a migration; a flushed database lacks it
     offices = office_by_state(list(FieldOffice.objects.all()))
+    latest = {}
+    for key, o in fold.latest_by_agency.items():
+        latest[_canonical(alias, key)] = o
     existing_agencies = {a.key: a for a in Agency.objects.all()}
     new_agencies, changed_agencies = [], []
-    for key, o in latest_by_agency.items():
+    for key, o in latest.items():
         office = offices.get(o["state"])
         values = dict(name=o["name"], state=o["state"], ice_type=o["ice_type"], county=o["county"],
                       field_office_id=office.pk if office else None)
@@ -228,10 +410,27 @@ def recompute() -> dict:
     if changed_agencies:
         Agency.objects.bulk_update(changed_agencies, ["name", "state", "ice_type", "county", "field_office_id"],
                                    batch_size=500)
-    agency_id = dict(Agency.objects.filter(key__in=latest_by_agency).values_list("key", "id"))
+    agency_id = dict(Agency.objects.values_list("key", "id"))
 
-    # --- write agreements ---
-    existing = {a.key: a for a in Agreement.objects.filter(key__in=chains)}
+    # --- agreements: a row keeps its id when its key becomes another identity of its chain ---
+    by_identity = {}
+    for a in Agreement.objects.all():
+        by_identity[a.key] = a
+    owner: dict[str, Agreement] = {}
+    claimed: set[int] = set()
+    for head, ch in chains.items():
+        found = by_identity.get(head) or next((by_identity[i] for i in ch.identities if i in by_identity), None)
+        if found is not None and found.pk not in claimed:
+            owner[head] = found
+            claimed.add(found.pk)
+    for head, a in owner.items():
+        if a.key != head:
+            clash = by_identity.get(head)
+            if clash is not None and clash.pk not in claimed:
+                clash.key = f"{clash.key}~{clash.pk}"[:240]  # superseded by the re-keyed row; removed below if unused
+                clash.save(update_fields=["key"])
+            a.key = head
+            a.save(update_fields=["key"])
     new_agreements, changed = [], []
     agreement_fields = ["agency_id", "model", "signed", "template_version", "template_reason", "moa_link",
                         "moa_url", "addendum", "addendum_url", "first_listed_id", "last_listed_id", "status"]
@@ -241,15 +440,15 @@ def recompute() -> dict:
         moa_link = (Agreement.MoaLink.LINKED if last["moa_url"] else
                     Agreement.MoaLink.NAMED if last["moa_text"] else Agreement.MoaLink.NONE)
         values = dict(
-            agency_id=agency_id[_canonical(agency_alias, ch.first["agency_identity"])],
+            agency_id=agency_id[_canonical(alias, ch.first["agency_identity"])],
             model=last["model"], signed=last["signed"], template_version=template, template_reason=reason,
             moa_link=moa_link, moa_url=last["moa_url"],
             addendum=bool(last["addendum_text"] or "addendum" in last["moa_text"].lower()),
             addendum_url=last["addendum_url"],
-            first_listed_id=part[ch.present[0]].pk, last_listed_id=part[ch.present[-1]].pk,
+            first_listed_id=part_ids[ch.present[0]], last_listed_id=part_ids[ch.present[-1]],
             status=(ACTIVE if ch.present[-1] == final else SUPERSEDED if ch.successor else REMOVED),
         )
-        agreement = existing.get(head)
+        agreement = owner.get(head)
         if agreement is None:
             new_agreements.append(Agreement(key=head, template_inferred=True, **values))
             continue
@@ -274,24 +473,33 @@ def recompute() -> dict:
 
     # --- applications (pending list) ---
     apps: dict[str, dict] = {}
-    for o in pending_obs:
-        key = f"{_canonical(agency_alias, o['agency_identity'])}:{o['model']}"
-        o["application_key"] = key
-        rec = apps.setdefault(key, dict(agency=_canonical(agency_alias, o["agency_identity"]), model=o["model"],
-                                        first=o["publication_id"]))
-        rec["last"] = o["publication_id"]
+    pos = None
+    for key, rec in fold.apps.items():
+        agency = _canonical(alias, rec["agency"])
+        merged_key = f"{agency}:{rec['model']}"
+        have = apps.get(merged_key)
+        if have is None:
+            apps[merged_key] = dict(rec, agency=agency)
+        else:  # an agency renamed after it applied: one application
+            if pos is None:
+                pos = {p.pk: i for i, p in enumerate(ordered_publications(Publication.all_objects.all()))}
+            if pos.get(rec["last"], -1) > pos.get(have["last"], -1):
+                have["last"] = rec["last"]
+            if pos.get(rec["first"], -1) < pos.get(have["first"], -1):
+                have["first"] = rec["first"]
     listed_by_agency_model: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
     for ch in chains.values():
-        agency_key = _canonical(agency_alias, ch.first["agency_identity"])
+        agency_key = _canonical(alias, ch.first["agency_identity"])
         listed_by_agency_model[(agency_key, ch.last["model"])].append((ch.present[0], ch.head))
     existing_apps = {a.key: a for a in Application.objects.filter(key__in=apps)}
     new_apps, changed_apps = [], []
+    app_fields = ["agency_id", "model", "first_listed_id", "last_listed_id", "agreement_id", "closed_by_id", "status"]
     for key, rec in apps.items():
         listed = sorted(listed_by_agency_model.get((rec["agency"], rec["model"]), []))
         values = dict(agency_id=agency_id[rec["agency"]], model=rec["model"], first_listed_id=rec["first"],
                       last_listed_id=rec["last"],
                       agreement_id=agreement_id[listed[-1][1]] if listed else None,
-                      closed_by_id=part[listed[0][0]].pk if listed else None,
+                      closed_by_id=part_ids[listed[0][0]] if listed else None,
                       status=CLOSED if listed else OPEN)
         app = existing_apps.get(key)
         if app is None:
@@ -302,37 +510,37 @@ def recompute() -> dict:
             changed_apps.append(app)
     Application.objects.bulk_create(new_apps, batch_size=500)
     if changed_apps:
-        Application.objects.bulk_update(changed_apps, list(values), batch_size=500)
+        Application.objects.bulk_update(changed_apps, app_fields, batch_size=500)
     application_id = dict(Application.objects.filter(key__in=apps).values_list("key", "id"))
 
-    # --- link observations to what they are (only where the link changed) ---
+    # --- link the folded rows to what they are (only where the link changed) ---
+    part = set(part_ids)
     relink = []
-    for o in observations:
-        if o["publication_id"] in part_idx:
-            want = (agreement_id[chain_of[o["identity"]]], None)
+    for o in new_obs:
+        if o["publication_id"] in part:
+            want = (agreement_id[fold.chain_of[o["identity"]]], None)
         else:
-            want = (None, application_id[o["application_key"]])
+            key = f"{_canonical(alias, o['agency_identity'])}:{o['model']}"
+            want = (None, application_id[key])
         if (o["agreement_id"], o["application_id"]) != want:
             relink.append((*want, o["id"]))
     if relink:
-        from django.db import connection
-
         table = connection.ops.quote_name(Observation._meta.db_table)
         with connection.cursor() as cur:
             cur.executemany(f"UPDATE {table} SET agreement_id = %s, application_id = %s WHERE id = %s", relink)
 
     # --- events and lineage candidates ---
-    _write_events(chains, part, agreement_id, final)
-    _write_candidates(candidates, chain_of, agreement_id)
+    _write_events(fold, agreement_id)
+    _write_candidates(fold.candidates, fold.chain_of, agreement_id)
 
     # Agreements and applications no longer backed by any row (merged into an earlier one after an
     # out-of-order import) go; anything another part of the system refers to stays.
-    orphans = Agreement.objects.exclude(key__in=chains).filter(observations__isnull=True, first_listed__isnull=False)
+    orphans = Agreement.objects.exclude(key__in=chains).filter(first_listed__isnull=False)
     _delete_unreferenced(orphans)
     _delete_unreferenced(Application.objects.exclude(key__in=apps))
-    _delete_unreferenced(Agency.objects.exclude(key__in=latest_by_agency).filter(
+    _delete_unreferenced(Agency.objects.exclude(key__in=latest).filter(
         agreements__isnull=True, applications__isnull=True, ori=""))
-    return {"agencies": len(latest_by_agency), "agreements": len(chains), "applications": len(apps)}
+    return {"agencies": len(latest), "agreements": len(chains), "applications": len(apps)}
 
 
 def _delete_unreferenced(qs) -> None:
@@ -346,10 +554,15 @@ def _delete_unreferenced(qs) -> None:
             pass
 
 
-def _write_events(chains: dict[str, Chain], part: list, agreement_id: dict[str, int], final: int) -> None:
+def _write_events(fold: Fold, agreement_id: dict[str, int]) -> None:
     K = AgreementEvent.Kind
+    chains = fold.chains
+    final = len(fold.part_ids) - 1
+    pubs = Publication.all_objects.in_bulk(fold.part_ids)
     want: set[tuple] = set()
-    pub_of = lambda i: part[i]  # noqa: E731
+
+    def pub_of(i):
+        return pubs[fold.part_ids[i]]
 
     def add(head, kind, when, pub, note):
         want.add((agreement_id[head], kind, when, pub.pk if pub else None, note[:2000]))
@@ -365,41 +578,39 @@ def _write_events(chains: dict[str, Chain], part: list, agreement_id: dict[str, 
         for i, old, new, kind in ch.changes:
             pub = pub_of(i)
             if kind == "rename":
-                note = f"ICE's list renamed “{old['name']}” to “{new['name']}” (same model and signing date)"
+                add(ch.head, K.RENAMED, pub.published, pub,
+                    f"ICE's list renamed “{old['name']}” to “{new['name']}” (same model and signing date); "
+                    f"row {new['row']} of {pub.file_name}")
             else:
-                note = f"ICE's list re-dated the signing date from {old['signed']} to {new['signed']}"
-            add(ch.head, K.RENAMED, pub.published, pub, f"{note}; row {new['row']} of {pub.file_name}")
-            if kind == "redate" and new["signed"]:
-                add(ch.head, K.SIGNED, new["signed"], None, f"signing date as ICE lists it: {new['signed']}")
-        prev = None
-        for i in range(ch.present[0], final + 1):
-            here = i in ch.present
-            if prev is not None and here != prev:
-                pub = pub_of(i)
-                if here:
-                    add(ch.head, K.RELISTED, pub.published, pub, f"listed again in {pub.file_name}")
+                add(ch.head, K.REDATED, pub.published, pub,
+                    f"ICE's list re-dated the signing date from {old['signed']} to {new['signed']}; "
+                    f"row {new['row']} of {pub.file_name}")
+                if new["signed"]:
+                    add(ch.head, K.SIGNED, new["signed"], None, f"signing date as ICE lists it: {new['signed']}")
+        runs = ch.runs()
+        for n, (start, end) in enumerate(runs):
+            if n > 0:
+                pub = pub_of(start)
+                add(ch.head, K.RELISTED, pub.published, pub, f"listed again in {pub.file_name}")
+            if end < final:
+                pub = pub_of(end + 1)
+                if ch.successor and n == len(runs) - 1:
+                    s = chains[ch.successor]
+                    how = "renewed" if ch.successor_kind == "renewal" else f"switched to {s.last['model']}"
+                    note = (f"no longer listed: {how} — “{s.last['name']}” {s.last['model']} signed "
+                            f"{s.last['signed']} replaces it")
                 else:
-                    if ch.successor:
-                        s = chains[ch.successor]
-                        how = "renewed" if ch.successor_kind == "renewal" else f"switched to {s.last['model']}"
-                        note = (f"no longer listed: {how} — “{s.last['name']}” {s.last['model']} signed "
-                                f"{s.last['signed']} replaces it")
-                    else:
-                        note = f"no longer on ICE's participating list from {pub.file_name}"
-                        twin = _twin(ch, chains, i)
-                        if twin:
-                            note += (f"; a row of the same state, model and signing date stays listed as "
-                                     f"“{twin.last['name']}” (likely a duplicate listing removed)")
-                    add(ch.head, K.REMOVED, pub.published, pub, note)
-            prev = here
-        # The first publication in which ICE marks an addendum.
-        for i in ch.present:
-            row = ch.rows[i]
-            if row["addendum_text"] or "addendum" in row["moa_text"].lower():
-                pub = pub_of(i)
-                add(ch.head, K.ADDENDUM, pub.published, pub,
-                    "ICE lists an addendum" + (f": {row['addendum_url']}" if row["addendum_url"] else ""))
-                break
+                    note = f"no longer on ICE's participating list from {pub.file_name}"
+                    twin = _twin(ch, chains, end + 1)
+                    if twin:
+                        note += (f"; a row of the same state, model and signing date stays listed as "
+                                 f"“{twin.last['name']}” (likely a duplicate listing removed)")
+                add(ch.head, K.REMOVED, pub.published, pub, note)
+        if ch.addendum is not None:
+            i, row = ch.addendum
+            pub = pub_of(i)
+            add(ch.head, K.ADDENDUM, pub.published, pub,
+                "ICE lists an addendum" + (f": {row['addendum_url']}" if row["addendum_url"] else ""))
         if ch.successor:
             s = chains[ch.successor]
             spub = pub_of(s.present[0])
@@ -409,7 +620,7 @@ def _write_events(chains: dict[str, Chain], part: list, agreement_id: dict[str, 
             add(s.head, kind, s.last["signed"] or spub.published, spub,
                 f"{verb}: replaces the agreement signed {ch.last['signed']} (“{ch.last['name']}”)")
 
-    existing = list(AgreementEvent.objects.filter(agreement_id__in=agreement_id.values(), kind__in=DERIVED_KINDS)
+    existing = list(AgreementEvent.objects.filter(kind__in=DERIVED_KINDS)
                     .values_list("id", "agreement_id", "kind", "date", "publication_id", "note"))
     have = {}
     stale = []
@@ -432,12 +643,12 @@ def _twin(ch: Chain, chains: dict[str, Chain], i: int):
     last = ch.last
     best, best_score = None, 0.0
     for other in chains.values():
-        if other is ch or i not in other.present:
+        if other is ch or not other.listed_at(i):
             continue
         o = other.last
         if (o["state"], o["model"], o["signed"]) != (last["state"], last["model"], last["signed"]):
             continue
-        score = fuzz.token_set_ratio(normalize(o["name"]), normalize(last["name"]))
+        score = fuzz.token_set_ratio(_normalized(o["name"]), _normalized(last["name"]))
         if score >= RENAME_THRESHOLD and score > best_score:
             best, best_score = other, score
     return best

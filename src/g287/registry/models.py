@@ -3,6 +3,8 @@
 Keys (``key``) are derived from content, so a re-import never renumbers anything.
 """
 
+import re
+
 from django.db import models
 
 from g287.registry.choices import AgreementModel, Party, TemplateVersion
@@ -101,7 +103,8 @@ class AgreementEvent(models.Model):
         LISTED = "listed", "First listed by ICE"
         RENEWAL = "renewal", "Renewed (same model re-signed)"
         MODEL_SWITCH = "model_switch", "Model switch"
-        RENAMED = "renamed", "Renamed or re-dated in ICE's list"
+        RENAMED = "renamed", "Renamed in ICE's list"
+        REDATED = "redated", "Re-dated in ICE's list"
         REMOVED = "removed", "Removed from ICE's list"
         RELISTED = "relisted", "Listed again"
         ADDENDUM = "addendum", "Addendum"
@@ -126,21 +129,44 @@ class AgreementEvent(models.Model):
         return f"{self.get_kind_display()} {self.date}"
 
 
+class PlacedPublications(models.Manager):
+    """What the registry shows: the publications the lineage has placed."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(placed=True)
+
+
 class Publication(models.Model):
-    """One ICE spreadsheet as captured: which list, ICE's date, when it was captured, its content hash."""
+    """One ICE list as captured: which list, in which form, ICE's date, when it was captured, its content hash.
+
+    A publication counts (status as of a day, statistics, pages) only once the lineage has placed it
+    (``placed``), so an import stopped half-way leaves the registry as it was before.
+    """
 
     class Kind(models.TextChoices):
         PARTICIPATING = "participating", "Participating agencies"
         PENDING = "pending", "Pending agencies"
 
+    class Source(models.TextChoices):
+        SPREADSHEET = "spreadsheet", "ICE spreadsheet"
+        WEB_TABLE = "web_table", "Table on ICE's 287(g) web page"
+
     kind = models.CharField(max_length=16, choices=Kind.choices)
+    source = models.CharField(max_length=12, choices=Source.choices, default=Source.SPREADSHEET)
     file_name = models.CharField(max_length=255)
+    path = models.CharField(max_length=500, blank=True, default="")  # where it was read from, relative when shipped
     sha256 = models.CharField(max_length=64, unique=True)
-    published = models.DateField()  # ICE's date in the file name
-    edition = models.CharField(max_length=2, blank=True)  # "am" / "pm" in the file name
+    published = models.DateField()  # ICE's date in the file name, else the capture's date (see note)
+    edition = models.CharField(max_length=8, blank=True)  # ICE's suffix: "am", "mid", "pm", "pmB", "pm2" …
     captured = models.DateTimeField(null=True, blank=True)
     rows = models.PositiveIntegerField(default=0)
+    quarantined = models.PositiveIntegerField(default=0)  # rows kept as QuarantinedObservation
+    note = models.CharField(max_length=500, blank=True, default="")  # how the file was dated or read
+    placed = models.BooleanField(default=True, db_index=True)  # an import stores its lists unplaced
     imported = models.DateTimeField(auto_now_add=True)
+
+    objects = PlacedPublications()
+    all_objects = models.Manager()  # with the ones an import has stored and the lineage not yet placed
 
     class Meta:
         ordering = ["published", "edition", "captured", "id"]
@@ -148,6 +174,15 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def dated_by(self) -> str:
+        """How the publication's date was known, in words."""
+        if self.source == self.Source.WEB_TABLE:
+            return "the web archive's capture of ICE's 287(g) page (the page carries no date)"
+        if re.search(r"-\d{14}\.xlsx$", self.file_name):
+            return "the web archive's capture (ICE's own file name was not kept)"
+        return "ICE's file name"
 
 
 class Application(models.Model):
@@ -193,7 +228,8 @@ class Observation(models.Model):
     moa_url = models.URLField(max_length=500, blank=True)
     addendum_text = models.CharField(max_length=255, blank=True)
     addendum_url = models.URLField(max_length=500, blank=True)
-    note = models.CharField(max_length=255, blank=True)  # how a cell was repaired (misspelled state, text date)
+    moa_capture_url = models.URLField(max_length=800, blank=True, default="")  # the web archive's URL around moa_url
+    note = models.CharField(max_length=500, blank=True)  # how a cell was repaired (misspelled model, typed date)
 
     class Meta:
         ordering = ["publication", "row"]
@@ -225,3 +261,56 @@ class LineageCandidate(models.Model):
 
     class Meta:
         ordering = ["publication", "old_identity", "new_identity"]
+
+
+class QuarantinedObservation(models.Model):
+    """A row of a publication that cannot be read as an agreement or application: kept with its raw cells and
+    the reason, never guessed into an agreement and never dropped."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="quarantined_rows")
+    row = models.PositiveIntegerField()
+    cells = models.JSONField(default=dict)  # header → the cell as ICE published it
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["publication", "row"]
+        constraints = [models.UniqueConstraint(fields=["publication", "row"], name="registry_quarantine_row")]
+
+    def __str__(self) -> str:
+        return f"{self.publication} row {self.row} (quarantined)"
+
+
+class LineageDecision(models.Model):
+    """A program-office decision on a lineage candidate, by the two rows' content-derived identities, so that
+    every recompute applies it: confirm a declined merge, reject it for good, or split a merge the lineage made."""
+
+    class Decision(models.TextChoices):
+        CONFIRM = "confirm", "Confirmed: the same agreement"
+        REJECT = "reject", "Rejected: different agreements"
+        SPLIT = "split", "Split: a merge undone"
+
+    kind = models.CharField(max_length=8, choices=LineageCandidate.Kind.choices)
+    old_identity = models.CharField(max_length=240)
+    new_identity = models.CharField(max_length=240)
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    reason = models.TextField()
+    by = models.ForeignKey("accounts.User", null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["old_identity", "new_identity"], name="registry_decision_pair")]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()}: {self.old_identity} → {self.new_identity}"
+
+
+class LineageCheckpoint(models.Model):
+    """The lineage fold's state after the last placed publication, so a newer list resumes the fold instead of
+    replaying five years. ``order_key`` is that publication's place in publication order; ``placed`` how many
+    publications the state covers. Any publication that sorts before it makes the next run a full recompute."""
+
+    order_key = models.CharField(max_length=200)
+    placed = models.PositiveIntegerField()
+    state = models.BinaryField()
+    saved = models.DateTimeField(auto_now=True)

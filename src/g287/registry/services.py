@@ -15,9 +15,10 @@ from tqdm import tqdm
 
 from g287.audit.services import record
 from g287.registry import lineage
-from g287.registry.importers.ice_sheets import PARTICIPATING, Sheet, SheetError, read_sheet, sha256_of
+from g287.registry.choices import AuditAction
+from g287.registry.importers.ice_sheets import PARTICIPATING, PENDING, Sheet, SheetError, read_sheet, sha256_of
 from g287.registry.models import (Agency, Agreement, AgreementEvent, Application, LineageCandidate, Observation,
-                                  Publication)
+                                  Publication, QuarantinedObservation)
 from g287.registry.names import agency_identity
 from g287.registry.signals import lineage_updated
 
@@ -32,6 +33,8 @@ class FileResult:
     message: str = ""
     missing: tuple[str, ...] = ()
     sha256: str = ""
+    quarantined: int = 0
+    repaired: int = 0
 
 
 @dataclass
@@ -51,6 +54,14 @@ class ImportReport:
     @property
     def unchanged(self) -> list[FileResult]:
         return [f for f in self.files if f.status == "unchanged"]
+
+    @property
+    def quarantined(self) -> int:
+        return sum(f.quarantined for f in self.files)
+
+    @property
+    def repaired(self) -> int:
+        return sum(f.repaired for f in self.files)
 
 
 def collect_files(paths) -> list[Path]:
@@ -72,40 +83,56 @@ def observation_identity(kind: str, state: str, name: str, model: str, signed: d
     return base
 
 
+def _shown_path(path: Path) -> str:
+    """The path as stored: relative to the project when it is shipped data, so it means the same on any machine."""
+    from django.conf import settings
+
+    try:
+        return str(path.resolve().relative_to(Path(settings.PROJECT_DIR).resolve()))
+    except (ValueError, AttributeError):
+        return str(path)
+
+
 def store_sheet(sheet: Sheet) -> FileResult:
-    """Write one publication and its rows, and its audit event, in one transaction. Same content twice: no-op."""
+    """Write one publication, its rows, its quarantined rows and its audit event in one transaction. The
+    publication is not placed yet: it counts once the lineage has placed it. Same content twice: no-op."""
     with transaction.atomic():
-        if Publication.objects.filter(sha256=sheet.sha256).exists():
+        if Publication.all_objects.filter(sha256=sheet.sha256).exists():
             return FileResult(str(sheet.path), "unchanged", len(sheet.rows), "already imported (same content)")
-        pub = Publication.objects.create(kind=sheet.kind, file_name=sheet.file_name, sha256=sheet.sha256,
-                                         published=sheet.published, edition=sheet.edition, captured=sheet.captured,
-                                         rows=len(sheet.rows))
+        pub = Publication.all_objects.create(
+            kind=sheet.kind, source=sheet.source, file_name=sheet.file_name, path=_shown_path(sheet.path)[:500],
+            sha256=sheet.sha256, published=sheet.published, edition=sheet.edition, captured=sheet.captured,
+            rows=len(sheet.rows), quarantined=len(sheet.quarantined), note=sheet.note, placed=False)
         rows = [
             (pub.pk, r.row, observation_identity(sheet.kind, r.state, r.name, r.model, r.signed), r.state,
              r.name[:255], r.ice_type[:80], r.county[:120], r.model, r.signed, r.moa_text, r.moa_url[:500],
-             r.addendum_text, r.addendum_url[:500], r.note)
+             r.addendum_text, r.addendum_url[:500], r.moa_capture_url[:800], r.note)
             for r in sheet.rows
         ]
         identities = {row[2] for row in rows}
-        known = set(Observation.objects.filter(identity__in=identities, publication__kind=sheet.kind)
-                    .values_list("identity", flat=True).distinct())
         _insert_observations(rows)
-        record(None, "registry.import_publication", "publication", pub.pk, None, {
-            "file": sheet.file_name, "kind": sheet.kind, "published": sheet.published.isoformat(),
-            "edition": sheet.edition, "captured": sheet.captured.isoformat() if sheet.captured else None,
+        QuarantinedObservation.objects.bulk_create(
+            [QuarantinedObservation(publication=pub, row=q.row, cells=q.cells, reason=q.reason)
+             for q in sheet.quarantined])
+        repaired = sum(1 for r in sheet.rows if r.note)
+        record(None, AuditAction.IMPORT_PUBLICATION, "publication", pub.pk, None, {
+            "file": sheet.file_name, "kind": sheet.kind, "source": sheet.source,
+            "published": sheet.published.isoformat(), "edition": sheet.edition,
+            "captured": sheet.captured.isoformat() if sheet.captured else None, "note": sheet.note,
             "sha256": sheet.sha256, "rows": len(rows), "distinct_rows": len(identities),
-            "rows_not_seen_before": len(identities - known),
+            "rows_repaired": repaired, "rows_quarantined": len(sheet.quarantined),
             "rows_with_moa_link": sum(1 for r in sheet.rows if r.moa_url),
         })
-    return FileResult(str(sheet.path), "imported", len(sheet.rows), sha256=sheet.sha256)
+    return FileResult(str(sheet.path), "imported", len(sheet.rows), sha256=sheet.sha256,
+                      quarantined=len(sheet.quarantined), repaired=repaired)
 
 
 _OBSERVATION_COLUMNS = ("publication_id", "row", "identity", "state", "name", "ice_type", "county", "model",
-                        "signed", "moa_text", "moa_url", "addendum_text", "addendum_url", "note")
+                        "signed", "moa_text", "moa_url", "addendum_text", "addendum_url", "moa_capture_url", "note")
 
 
 def _insert_observations(rows: list[tuple]) -> None:
-    """One executemany: building ~800 model instances per sheet costs more than the whole write."""
+    """One executemany: building ~1,300 model instances per sheet costs more than the whole write."""
     from django.db import connection
 
     table = Observation._meta.db_table
@@ -115,27 +142,48 @@ def _insert_observations(rows: list[tuple]) -> None:
         cur.executemany(f"INSERT INTO {connection.ops.quote_name(table)} ({cols}) VALUES ({marks})", rows)
 
 
+def _date_like_twin(sheet: Sheet, redated: dict[str, tuple]) -> None:
+    """A pending list published beside a participating list under the same dated name takes the date that list
+    was given (ICE named three January 2026 pairs with 2025); the participating list's rows say which year."""
+    if sheet.kind != PENDING or not sheet.stem or sheet.captured:
+        return
+    twin = redated.get(sheet.stem)
+    if twin is None:
+        pub = (Publication.all_objects.filter(kind=PARTICIPATING, file_name=f"participatingAgencies{sheet.stem}.xlsx")
+               .exclude(published=sheet.published).first())
+        twin = (pub.published, pub.file_name) if pub and "one-digit correction" in pub.note else None
+    if twin and twin[0] != sheet.published:
+        sheet.redate(twin[0], f"named {sheet.published.isoformat()}; dated {twin[0].isoformat()} like its twin "
+                              f"{twin[1]}, published under the same name")
+
+
 def import_ice_sheets(paths, progress: bool = True, stream=None) -> ImportReport:
-    """Import ICE spreadsheets (files or folders). Each file in its own transaction; a bad file is reported
-    and nothing of it written; lineage is then recomputed from every observation."""
+    """Import ICE's lists (files or folders). Each file is stored in its own transaction (a file that cannot
+    be read as a list is reported and nothing of it written); then the lineage places every publication not
+    yet placed — resuming from its checkpoint when they all come after it. A run stopped half-way leaves the
+    registry as it was, and the next run, even with every file unchanged, places what was stored."""
     import time
 
     report = ImportReport()
     files = collect_files(paths)
-    known = set(Publication.objects.values_list("sha256", flat=True))
-    bar = tqdm(files, desc="ICE sheets", unit="file", file=stream or sys.stderr, disable=not progress)
+    known = set(Publication.all_objects.values_list("sha256", flat=True))
+    redated: dict[str, tuple] = {}
+    bar = tqdm(files, desc="ICE lists", unit="file", file=stream or sys.stderr, disable=not progress)
     for path in bar:
         bar.set_postfix_str(path.name, refresh=False)
         if not path.exists():
             report.files.append(FileResult(str(path), "error", message=f"{path}: no such file"))
             continue
         try:
-            if path.is_file() and zip_is_known(path, known):
+            if path.is_file() and sha256_of(path) in known:
                 report.files.append(FileResult(str(path), "unchanged", message="already imported (same content)"))
                 continue
             t0 = time.perf_counter()
             sheet = read_sheet(path)
             report.read_seconds += time.perf_counter() - t0
+            if sheet.kind == PARTICIPATING and sheet.stem and "one-digit correction" in sheet.note:
+                redated[sheet.stem] = (sheet.published, sheet.file_name)
+            _date_like_twin(sheet, redated)
             result = store_sheet(sheet)
             known.add(sheet.sha256)
         except SheetError as exc:
@@ -143,16 +191,34 @@ def import_ice_sheets(paths, progress: bool = True, stream=None) -> ImportReport
                                 missing=exc.missing)
         report.files.append(result)
     bar.close()
-    if report.imported:
-        report.lineage = lineage.recompute()
-        imported = list(Publication.objects.filter(
-            sha256__in=[f.sha256 for f in report.imported]).values_list("id", flat=True))
-        transaction.on_commit(lambda: lineage_updated.send(sender=None, publications=imported, full=False))
+    unplaced = list(Publication.all_objects.filter(placed=False).values_list("id", flat=True))
+    if unplaced:
+        report.lineage = lineage.place(progress=progress, stream=stream)
+        transaction.on_commit(lambda: lineage_updated.send(sender=None, publications=unplaced,
+                                                           full=report.lineage.get("full", True)))
     return report
 
 
-def zip_is_known(path: Path, known: set[str]) -> bool:
-    return sha256_of(path) in known
+def quality_report(publication: str | None = None) -> list[dict]:
+    """Every repaired and every quarantined row, by publication and row (``g287 registry qa``)."""
+    pubs = {p.pk: p for p in Publication.all_objects.all()}
+    out = []
+    repaired = Observation.objects.exclude(note="").values_list("publication_id", "row", "state", "name", "note")
+    for pub_id, row, state, name, note in repaired:
+        out.append({"publication": pubs[pub_id].file_name, "published": pubs[pub_id].published.isoformat(),
+                    "row": row, "what": "repaired", "state": state, "agency": name, "note": note})
+    for q in QuarantinedObservation.objects.values_list("publication_id", "row", "cells", "reason"):
+        pub_id, row, cells, reason = q
+        out.append({"publication": pubs[pub_id].file_name, "published": pubs[pub_id].published.isoformat(),
+                    "row": row, "what": "quarantined", "cells": cells, "note": reason})
+    for p in pubs.values():
+        if p.note:
+            out.append({"publication": p.file_name, "published": p.published.isoformat(), "row": None,
+                        "what": "publication", "note": p.note})
+    if publication:
+        out = [o for o in out if o["publication"] == publication]
+    out.sort(key=lambda o: (o["published"], o["publication"], o["row"] or 0))
+    return out
 
 
 # ---------------------------------------------------------------- status as of a date
@@ -332,7 +398,7 @@ def import_roster(path) -> RosterResult:
         result = RosterResult(len(roster), len(agencies), matched, unmatched)
         if not changed:
             return result  # nothing written, nothing to audit: a re-run leaves no trace
-        record(None, "registry.import_roster", "roster", Path(path).name, None, {
+        record(None, AuditAction.IMPORT_ROSTER, "roster", Path(path).name, None, {
             "file": Path(path).name, "sha256": sha256_of(Path(path)), "roster_rows": len(roster),
             "agencies": len(agencies), "matched": matched, "unmatched": len(unmatched), "changed": len(changed),
         })

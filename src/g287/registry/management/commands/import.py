@@ -29,7 +29,8 @@ class Command(BaseCommand):
         for err in report.errors:
             self.stderr.write(self.style.ERROR(f"error: {err.message}"))
         summary = (f"{len(report.imported)} file(s) imported, {len(report.unchanged)} unchanged, "
-                   f"{len(report.errors)} with errors")
+                   f"{len(report.errors)} with errors; {report.repaired} row(s) repaired with a note, "
+                   f"{report.quarantined} row(s) quarantined (g287 registry qa lists them)")
         if report.lineage:
             summary += (f"; registry: {report.lineage['agencies']} agencies, {report.lineage['agreements']} "
                         f"agreements, {report.lineage['applications']} applications")

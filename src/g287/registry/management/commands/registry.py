@@ -1,4 +1,4 @@
-"""g287 registry stats [--json] [--as-of DAY] | g287 registry lineage [--declined|--merged] [--recompute]"""
+"""g287 registry stats [--json] [--as-of DAY] | qa [--json] [--publication FILE] | lineage [--declined|--merged] [--recompute]"""
 
 import json
 from datetime import date
@@ -36,6 +36,9 @@ class Command(BaseCommand):
         stats = sub.add_parser("stats", help="publications, agencies, agreements and applications by status", **kw)
         stats.add_argument("--json", action="store_true")
         stats.add_argument("--as-of", metavar="YYYY-MM-DD", help="only publications up to this day count")
+        qa = sub.add_parser("qa", help="every repaired and every quarantined row, by publication and row", **kw)
+        qa.add_argument("--json", action="store_true")
+        qa.add_argument("--publication", metavar="FILE", help="only this publication (its file name)")
         lin = sub.add_parser("lineage", help="renames and re-dated rows merged or declined", **kw)
         lin.add_argument("--declined", action="store_true", help="only the candidates not merged")
         lin.add_argument("--merged", action="store_true", help="only the merges made")
@@ -65,6 +68,20 @@ class Command(BaseCommand):
         width = max(len(k) for k, _ in rows)
         for k, v in rows:
             self.stdout.write(f"{k.ljust(width)}  {v}")
+
+    def _qa(self, options):
+        from g287.registry.services import quality_report
+
+        items = quality_report(options["publication"])
+        if options["json"]:
+            self.stdout.write(json.dumps(items, indent=2, ensure_ascii=False))
+            return
+        counts = {}
+        for item in items:
+            counts[item["what"]] = counts.get(item["what"], 0) + 1
+            where = f"row {item['row']}" if item["row"] else "file"
+            self.stdout.write(f"{item['published']}  {item['publication']}  {where:9}  {item['what']:11}  {item['note']}")
+        self.stdout.write(", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "no repairs, nothing quarantined")
 
     def _lineage(self, options):
         from g287.registry import lineage

@@ -20,7 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         data = settings.DATA_DIR
-        call_command("import", "ice-sheets", str(data / "ice-sheets"), stdout=self.stdout, stderr=self.stderr)
+        call_command("import", "ice-sheets", str(data / "ice-sheets"), str(data / "ice-history"), stdout=self.stdout,
+                     stderr=self.stderr)
         call_command("import", "roster", str(data / "rosters" / "fbi-law-enforcement-employees-2025.csv"),
                      stdout=self.stdout, stderr=self.stderr)
         user, created = User.objects.get_or_create(
