@@ -34,9 +34,10 @@ setup: install
 run: setup
 	$(BIN)/g287 runserver $(HOST):$(PORT)
 
-# The task queue (Redis at G287_REDIS_URL): a worker for the deadline check and rq's scheduler that enqueues it.
+# The task queue (Redis at G287_REDIS_URL): a worker for both queues and rq's schedulers that enqueue the deadline
+# check (operations) and the fetch of ICE's lists, the alert digests and the open-data bundle (changes).
 worker: install
-	$(BIN)/g287 rqworker deadlines & $(BIN)/g287 rqcron g287.operations.cron
+	$(BIN)/g287 rqworker deadlines changes & $(BIN)/g287 rqcron g287.changes.cron & $(BIN)/g287 rqcron g287.operations.cron
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser-deps:

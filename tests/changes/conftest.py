@@ -7,6 +7,13 @@ from g287.registry.services import import_ice_sheets
 from .sheets import write_lists
 
 
+@pytest.fixture(autouse=True)
+def own_var(settings, tmp_path):
+    """Captures, copied originals and bundles go to this test's own folder, never the project's var/."""
+    settings.VAR_DIR = tmp_path / "var"
+    return settings.VAR_DIR
+
+
 @pytest.fixture
 def lists(tmp_path, django_capture_on_commit_callbacks):
     """The hand-made lists imported one after another, the lineage signal run after each import."""

@@ -1,15 +1,16 @@
 """The original file of each publication: the shipped copy under data/ or the capture under var/.
 
-The registry's importer keeps each file's name and content hash, not where it was read from. The originals are
-found again by name among the shipped sheets (``settings.DATA_DIR``) and the captures ``g287 fetch ice`` keeps
-(``settings.VAR_DIR``/captures), and accepted only when the content hash is the publication's. A file imported
-from anywhere else has no stored original until a copy with the same content is placed in one of these folders.
+The importer records where each file was read from (``Publication.path``). Shipped files (``settings.DATA_DIR``)
+and the captures ``g287 fetch ice`` keeps (``settings.VAR_DIR``/captures) are referenced where they are; a file
+imported from elsewhere is copied under ``var/originals/``. A file is accepted only when its content hash is the
+publication's, and checked again before each download.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 from collections import defaultdict
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from g287.changes.models import StoredOriginal
 from g287.registry.models import Publication
 
 CAPTURES = "captures"
+ORIGINALS = "originals"
 
 
 def roots() -> dict[str, Path]:
@@ -45,20 +47,59 @@ def _files_by_name() -> dict[str, list[tuple[str, Path]]]:
     return found
 
 
+def _inside(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _record_path(path: Path) -> tuple[str, str] | None:
+    """(root, relative path) of a file under data/ or var/; None elsewhere."""
+    for root, folder in roots().items():
+        if _inside(path, folder):
+            return root, str(path.resolve().relative_to(folder.resolve()))
+    return None
+
+
 def locate_missing() -> int:
-    """Record where the original of every publication without one is kept; returns how many were found."""
-    missing = list(Publication.objects.filter(original__isnull=True).values_list("id", "file_name", "sha256"))
+    """Record where the original of every publication without one is kept; returns how many were found.
+
+    The path the importer recorded is tried first: a shipped file (under data/) or a capture (under var/) is
+    referenced where it is; a file imported from anywhere else is copied to ``var/originals/<sha256>.xlsx``, so
+    the original stays downloadable after the folder it came from is gone. Then the shipped and captured files
+    of the same name. Every candidate must have the publication's content hash.
+    """
+    missing = list(Publication.all_objects.filter(original__isnull=True)
+                   .values_list("id", "file_name", "sha256", "path"))
     if not missing:
         return 0
-    by_name = _files_by_name()
-    base = roots()
+    by_name = None
     new = []
-    for pk, name, sha in missing:
-        for root, path in by_name.get(name, ()):
-            if _sha256(path) == sha:
-                new.append(StoredOriginal(publication_id=pk, root=root, path=str(path.relative_to(base[root])),
-                                          size=path.stat().st_size))
-                break
+    for pk, name, sha, recorded in missing:
+        found = None
+        if recorded:
+            path = Path(recorded)
+            path = path if path.is_absolute() else Path(settings.PROJECT_DIR) / path
+            if path.is_file() and _sha256(path) == sha:
+                found = _record_path(path)
+                if found is None:
+                    copy = roots()["var"] / ORIGINALS / f"{sha}.xlsx"
+                    copy.parent.mkdir(parents=True, exist_ok=True)
+                    if not copy.exists():
+                        shutil.copyfile(path, copy)
+                    found = ("var", str(copy.relative_to(roots()["var"])))
+        if found is None:
+            if by_name is None:
+                by_name = _files_by_name()
+            for root, path in by_name.get(name, ()):
+                if _sha256(path) == sha:
+                    found = (root, str(path.relative_to(roots()[root])))
+                    break
+        if found is not None:
+            size = (roots()[found[0]] / found[1]).stat().st_size
+            new.append(StoredOriginal(publication_id=pk, root=found[0], path=found[1], size=size))
     StoredOriginal.objects.bulk_create(new, batch_size=500, ignore_conflicts=True)
     return len(new)
 
