@@ -53,16 +53,12 @@ def main() -> int:
     data = root / "data"
     files = collect_files([data / "ice-sheets", data / "ice-history"])
 
-    def when(path):
-        kind, published, edition = describe_name(path)
-        return (published, {"": 0, "am": 1, "pm": 2}.get(edition, 0), path.parent.name)
-
     dated = []
     for f in files:
-        kind, published, _edition = describe_name(f)
-        if kind == "participating" and published is not None:  # an undated name is refused at import anyway
-            dated.append(f)
-    newest = max(dated, key=when)
+        name = describe_name(f)  # what the importer reads from the name: list, ICE's date, edition, capture
+        if name is not None and name.kind == "participating" and name.published is not None:
+            dated.append((name.published, name.captured.isoformat() if name.captured else "", name.edition, f))
+    newest = max(dated, key=lambda d: d[:3])[3]
     t = time.perf_counter()
     setup = import_ice_sheets([f for f in files if f != newest], progress=False)
     setup_seconds = time.perf_counter() - t
