@@ -126,3 +126,11 @@ def test_unconfirmed_subscriptions_are_deleted_after_a_week(lists):
     assert alerts.send_digests(timezone.now() + timedelta(days=8))["unconfirmed_deleted"] == 1
     assert not Subscription.objects.filter(pk=sub.pk).exists()
     assert alerts.confirm(sub.token) is None
+
+
+def test_bad_filter_values_never_fail(client, lists):
+    lists(keys=("part1",))
+    for url in ("/data/agencies.csv", "/data/agreements.csv", "/data/publications.csv", "/changes/", "/api/changes/"):
+        for params in ({"as_of": "someday", "state": "??", "model": "X"}, {"since": "x", "agency": "abc", "page": "z"},
+                       {"published_from": "bad", "kind": "nope", "format": "csv"}):
+            assert client.get(url, params).status_code in (200, 400, 404), (url, params)  # 404: the API has no csv

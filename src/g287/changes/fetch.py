@@ -167,7 +167,7 @@ def fetch_ice(urls: dict[str, str] | None = None, now=None, progress: bool = Fal
                                    f"{cap.size} bytes)")
                 result.captures.append(_save(cap))
                 continue
-            known = Publication.objects.filter(sha256=cap.sha256).first()
+            known = Publication.all_objects.filter(sha256=cap.sha256).first()
             if known is not None:
                 previous = Capture.objects.filter(sha256=cap.sha256).exclude(path="").order_by("at").first()
                 cap.path = previous.path if previous else ""

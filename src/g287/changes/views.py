@@ -15,6 +15,7 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -181,9 +182,9 @@ def agencies_csv(request):
 
 def agreements_csv(request):
     f = AgreementFilter(request.GET, queryset=Agreement.objects.all())
-    as_of = f.as_of_day() if f.is_valid() else None
+    as_of = f.as_of_day() if f.is_valid() else timezone.localdate()  # as the agreements page does
     qs = f.qs
-    if as_of and "status_on" not in qs.query.annotations:
+    if "status_on" not in qs.query.annotations:
         qs = annotate_status(qs, as_of)
     rows = qs.order_by("agency__state", "agency__name", "model", "signed").values_list(
         "id", "key", "agency__name", "agency__state", "agency__county", "model", "signed", "template_version",
