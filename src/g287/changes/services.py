@@ -29,6 +29,9 @@ CHANGE_FIELDS = ("previous_id", "published", "kind", "state", "county", "agency_
                  "signed", "agreement_id", "agreement_key", "application_id", "before", "after")
 
 
+PAIRS_PER_QUERY = 25
+
+
 @dataclass
 class Sequence:
     """Publications of each list in publication order, and each one's neighbours."""
@@ -120,8 +123,9 @@ def _participating_differences(pairs: list[tuple[int, int]]):
     agr = connection.ops.quote_name(Agreement._meta.db_table)
     n = len(_FIELDS)
     with connection.cursor() as cur:
-        for start in range(0, len(pairs), 400):
-            chunk = pairs[start:start + 400]
+        # Small batches: with a long VALUES list SQLite's planner stops driving the join from the pairs.
+        for start in range(0, len(pairs), PAIRS_PER_QUERY):
+            chunk = pairs[start:start + PAIRS_PER_QUERY]
             values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT))"] * len(chunk))
             params = [x for pair in chunk for x in pair]
             head = f"WITH pairs(pub, prev) AS (VALUES {values}) "
@@ -152,12 +156,13 @@ def _participating_differences(pairs: list[tuple[int, int]]):
                 WHERE (o.name <> q.name OR o.moa_url <> q.moa_url OR o.moa_text <> q.moa_text
                        OR o.addendum_text <> q.addendum_text OR o.addendum_url <> q.addendum_url
                        OR NOT (o.signed = q.signed OR (o.signed IS NULL AND q.signed IS NULL)))
-                  -- the first row of each side speaks for the agreement (written against both sides, so the
-                  -- check runs only for the few pairs that differ)
+                  -- the first row of each side speaks for the agreement: checked only for the pairs that
+                  -- differ (written against both sides), through the (agreement, publication) index (the unary
+                  -- plus keeps the planner off the (publication, row) index, a scan of every earlier row)
                   AND NOT EXISTS (SELECT 1 FROM {obs} e WHERE e.agreement_id = q.agreement_id
-                                  AND e.publication_id = p.pub AND e."row" < o."row")
+                                  AND e.publication_id = p.pub AND +e."row" < o."row")
                   AND NOT EXISTS (SELECT 1 FROM {obs} e WHERE e.agreement_id = o.agreement_id
-                                  AND e.publication_id = p.prev AND e."row" < q."row")
+                                  AND e.publication_id = p.prev AND +e."row" < q."row")
                 ORDER BY p.pub, o."row\"""", params)
             for pub, *values in cur.fetchall():
                 both[pub].append((_row(values[:n + 1]), _row(values[n + 1:])))
