@@ -55,10 +55,12 @@ class Changes:
         rows = list(qs.values_list("published", "kind", "state", "agency_name", "model", "signed", "agreement_key",
                                    "publication__file_name", "before", "after"))
         if options["json"]:
-            command.stdout.write(json.dumps([
-                {"publication": f, "date": d.isoformat(), "kind": k, "state": s, "agency": a, "model": m,
-                 "signed": sg.isoformat() if sg else None, "agreement": ak or None}
-                for d, k, s, a, m, sg, ak, f, _b, _af in rows], indent=1))
+            # One change per line, each through json's C encoder (indent= would use the pure-Python one).
+            items = (json.dumps({"publication": f, "date": d.isoformat(), "kind": k, "state": s, "agency": a,
+                                 "model": m, "signed": sg.isoformat() if sg else None, "agreement": ak or None},
+                                ensure_ascii=False)
+                     for d, k, s, a, m, sg, ak, f, _b, _af in rows)
+            command.stdout.write("[\n" + ",\n".join(items) + "\n]")
             return
         for d, k, s, a, m, sg, ak, f, before, after in rows:
             extra = f"  ({before} → {after})" if before or after else ""
