@@ -36,10 +36,11 @@ setup: install
 run: setup
 	$(BIN)/g287 runserver $(HOST):$(PORT)
 
-# The task queue (Redis at G287_REDIS_URL): a worker for the deadline check, large CSV uploads and the OCR of
-# scanned MOA pages, and rq's scheduler that enqueues the check.
+# The task queue (Redis at G287_REDIS_URL): a worker for every queue (the deadline check, large CSV uploads, the
+# OCR of scanned MOA pages, what changed) and rq's schedulers that enqueue the deadline check (operations) and the
+# fetch of ICE's lists, the alert digests and the open-data bundle (changes).
 worker: install
-	$(BIN)/g287 rqworker deadlines uploads moa & $(BIN)/g287 rqcron g287.operations.cron
+	$(BIN)/g287 rqworker deadlines uploads moa changes & $(BIN)/g287 rqcron g287.changes.cron & $(BIN)/g287 rqcron g287.operations.cron
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser-deps:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "g287.moa",
     "g287.reports",
     "g287.conformance",
+    "g287.changes",
     "g287.web",
 ]
 
@@ -246,10 +247,33 @@ SPECTACULAR_SETTINGS = {
 
 # The task queue (rq on Redis): the periodic deadline check runs as a job (operations/tasks.py, cron.py).
 _REDIS_URL = os.environ.get("G287_REDIS_URL", "redis://127.0.0.1:6379/0")
-# ``uploads``: large CSV batches (operations.tasks); ``moa``: OCR of scanned MOA pages (moa/tasks.py), one job a page.
+# ``uploads``: large CSV batches (operations.tasks); ``moa``: OCR of scanned MOA pages (moa/tasks.py), one job a
+# page; ``changes``: fetching ICE's lists, the daily digests, the open-data bundle (changes/cron.py).
 RQ_QUEUES = {"deadlines": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 600},
              "uploads": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 3600},
-             "moa": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+             "moa": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 600},
+             "changes": {"URL": _REDIS_URL, "DEFAULT_TIMEOUT": 1800}}
+
+# ICE's lists, fetched by `g287 fetch ice` (g287/changes/fetch.py). Each URL may be a spreadsheet or a page
+# linking to one; ICE's 287(g) page by default, where both lists are linked.
+G287_ICE_PAGE_URL = os.environ.get("G287_ICE_PAGE_URL", "https://www.ice.gov/identify-and-arrest/287g")
+G287_ICE_SHEET_URLS = {
+    "participating": os.environ.get("G287_ICE_PARTICIPATING_URL", G287_ICE_PAGE_URL),
+    "pending": os.environ.get("G287_ICE_PENDING_URL", G287_ICE_PAGE_URL),
+}
+G287_FETCH_INTERVAL = int(os.environ.get("G287_FETCH_INTERVAL", str(6 * 3600)))
+G287_FETCH_TIMEOUT = float(os.environ.get("G287_FETCH_TIMEOUT", "60"))
+# Alerts by e-mail: the site's address for the links in messages, the sender, and the subscription rate per client.
+G287_SITE_URL = os.environ.get("G287_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+G287_SUBSCRIBE_RATE = os.environ.get("G287_SUBSCRIBE_RATE", "5/h")
+DEFAULT_FROM_EMAIL = os.environ.get("G287_FROM_EMAIL", "g287 alerts <alerts@localhost>")
+EMAIL_BACKEND = os.environ.get("G287_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("G287_EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("G287_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("G287_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("G287_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("G287_EMAIL_TLS")
+EMAIL_TIMEOUT = 30
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 

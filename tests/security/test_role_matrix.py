@@ -12,12 +12,15 @@ scope (B's ZETA markers; for an officer A's other officer's records; for an over
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib import admin
 from django.db import connection, transaction
 from django.urls import URLResolver, get_resolver, reverse
@@ -27,6 +30,7 @@ from g287.accounts.models import Role, User
 from g287.audit.models import AuditEvent
 from g287.oversight.models import ReviewItem
 from g287.moa.models import MoaDocument
+from g287.changes.models import StoredOriginal, Subscription
 from g287.program.models import Appropriation
 from g287.program.services import save_entry
 from g287.registry.models import LineageCandidate, Publication
@@ -191,6 +195,28 @@ TABLE: dict[str, E | list[E]] = {
     "api:publication-list": E(PUBLIC, post=NOBODY),
     "api:publication-detail": E(PUBLIC, post=NOBODY, params=lambda w, s: {"pk": w.publication.pk}),
     "api:api-root": E(SIGNED_IN),
+    # What changed: derived from ICE's public lists, open to everyone; alerts need no account (the secret token
+    # in the link is the proof); the fetch status is the program office's.
+    "changes:list": E(PUBLIC),
+    "changes:feed": E(PUBLIC),
+    "changes:feed-state": E(PUBLIC, sides=AB, params=lambda w, s: {"state": w.side(s).agency.state}),
+    "changes:feed-county": E(PUBLIC, params=lambda w, s: {"state": "AL", "county": "Colbert"}),
+    "changes:feed-agency": E(PUBLIC, sides=AB, params=lambda w, s: {"pk": w.side(s).agency.pk}),
+    "changes:feed-model": E(PUBLIC, params=lambda w, s: {"model": "JEM"}),
+    "changes:subscribe": E(PUBLIC, post=PUBLIC, writes=True, body=lambda w, s: {
+        "email": "matrix-reader@example.org", "scope": "state", "state": "AL"}),
+    "changes:subscribe-sent": E(PUBLIC),
+    "changes:confirm": E(PUBLIC, post=PUBLIC, writes=True, params=lambda w, s: {"token": w.subscription.token}),
+    "changes:unsubscribe": E(PUBLIC, post=PUBLIC, writes=True, params=lambda w, s: {"token": w.subscription.token}),
+    "changes:fetch-status": E(roles(PO)),
+    "changes:publication": E(PUBLIC, params=lambda w, s: {"pk": w.publication.pk}),
+    "changes:publication-original": E(PUBLIC, params=lambda w, s: {"pk": w.shipped_publication.pk}),
+    "changes:data": E(PUBLIC),
+    "changes:csv-agencies": E(PUBLIC),
+    "changes:csv-agreements": E(PUBLIC),
+    "changes:csv-publications": E(PUBLIC),
+    "changes:data-file": E(PUBLIC, params=lambda w, s: {"name": "agencies.csv"}),
+    "changes-api:change-list": E(PUBLIC, post=NOBODY),
     "operations-api:ping": E(PUBLIC),
     # The public complaint form: no login; anyone may file.
     "complaints:new": E(PUBLIC, post=PUBLIC, writes=True, sides=AB, body=lambda w, s: {
@@ -528,6 +554,15 @@ def shared_world(django_db_setup, django_db_blocker):
         w.candidate = LineageCandidate.objects.create(
             kind="rename", merged=False, old=w.a.agreement, new=w.b.agreement, old_identity="matrix-old",
             new_identity="matrix-new", publication=w.publication, score=70.0, reason="similar names, not one reading")
+        # What changed: a subscription to confirm and stop, and a publication whose original is a shipped file.
+        w.subscription = Subscription.objects.create(email="matrix-sub@example.org", scope="state", state="AL",
+                                                     token="matrix-token-" + "x" * 20, created=timezone.now())
+        shipped = sorted((Path(settings.DATA_DIR) / "ice-sheets").rglob("participating*.xlsx"))[0]
+        w.shipped_publication = Publication.objects.create(
+            kind="participating", file_name=shipped.name, sha256=hashlib.sha256(shipped.read_bytes()).hexdigest(),
+            published="2025-05-02", edition="pm", rows=1)
+        StoredOriginal.objects.create(publication=w.shipped_publication, root="data", size=shipped.stat().st_size,
+                                      path=str(shipped.relative_to(settings.DATA_DIR)))
         if not Appropriation.objects.exists():  # seeded by the migrations; gone after a flushing test
             save_entry(None, Appropriation(fiscal_year=2006, source="CRS In Focus IF11898"))
         w.appropriation_fy = Appropriation.objects.order_by("fiscal_year").values_list("fiscal_year",
@@ -548,8 +583,17 @@ def shared_world(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def world(shared_world, db, settings):
+def world(shared_world, db, settings, tmp_path_factory):
     settings.G287_COMPLAINT_RATE = "10000/h"  # the matrix files many complaints from one address
+    settings.G287_SUBSCRIBE_RATE = "10000/h"  # and subscribes many times from one address
+    # A Data page bundle of one file, in a folder of this run (the real bundle is built by the task queue).
+    var = tmp_path_factory.mktemp("matrix-var")
+    (var / "open-data" / "b1").mkdir(parents=True)
+    (var / "open-data" / "b1" / "agencies.csv").write_text("agency_id,name\n")
+    (var / "open-data" / "current.json").write_text(json.dumps({
+        "version": "matrix", "built": timezone.now().isoformat(), "as_of": "2025-05-01", "folder": "b1",
+        "files": [{"name": "agencies.csv", "size": 15, "sha256": ""}], "resources": [{"name": "agencies", "rows": 0}]}))
+    settings.VAR_DIR = var
     return shared_world
 
 

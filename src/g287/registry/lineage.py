@@ -46,6 +46,7 @@ from g287.registry.field_offices import load_field_offices, office_resolver
 from g287.registry.models import (Agency, Agreement, AgreementEvent, Application, FieldOffice, LineageCandidate,
                                   LineageCheckpoint, LineageDecision, Observation, Publication)
 from g287.registry.names import agency_identity, normalize
+from g287.registry.signals import lineage_updated
 from g287.registry.moa_templates import infer_template
 
 RENAME_THRESHOLD = 85.0
@@ -383,6 +384,8 @@ def _run(fold: Fold, pubs: list, progress: bool, stream, full: bool) -> dict:
     counts = _write(fold, new_obs)
     Publication.all_objects.filter(placed=False).update(placed=True)
     _save_checkpoint(fold)
+    touched = [p.pk for p in pubs]
+    transaction.on_commit(lambda: lineage_updated.send(sender=None, publications=touched, full=full))
     counts["full"] = full
     counts["placed"] = len(pubs)
     return counts

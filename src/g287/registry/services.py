@@ -21,7 +21,6 @@ from g287.registry.importers.ice_sheets import PARTICIPATING, PENDING, Sheet, Sh
 from g287.registry.models import (Agency, Agreement, AgreementEvent, Application, LineageCandidate, Observation,
                                   Publication, QuarantinedObservation)
 from g287.registry.names import agency_identity
-from g287.registry.signals import lineage_updated
 
 
 # ---------------------------------------------------------------- import
@@ -205,11 +204,8 @@ def import_ice_sheets(paths, progress: bool = True, stream=None) -> ImportReport
                                 missing=exc.missing)
         report.files.append(result)
     bar.close()
-    unplaced = list(Publication.all_objects.filter(placed=False).values_list("id", flat=True))
-    if unplaced:
-        report.lineage = lineage.place(progress=progress, stream=stream)
-        transaction.on_commit(lambda: lineage_updated.send(sender=None, publications=unplaced,
-                                                           full=report.lineage.get("full", True)))
+    if Publication.all_objects.filter(placed=False).exists():
+        report.lineage = lineage.place(progress=progress, stream=stream)  # sends lineage_updated once committed
     return report
 
 

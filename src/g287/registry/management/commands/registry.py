@@ -6,7 +6,10 @@ g287 registry offices [--unassigned] [--json]"""
 
 import json
 from datetime import date
+from importlib import import_module
+from importlib.util import find_spec
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 
 
@@ -15,6 +18,17 @@ def _day(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"--as-of: {text!r} is not a date (YYYY-MM-DD)")
+
+
+def _extensions() -> dict:
+    """Subcommands other apps add: a module ``<app>.registry_commands`` with ``SUBCOMMANDS`` ({name: object with
+    ``help``, ``add_arguments(parser)`` and ``handle(command, options)``}), so apps built on the registry add to
+    this command without the registry importing them."""
+    found = {}
+    for app in apps.get_app_configs():
+        if find_spec(f"{app.name}.registry_commands") is not None:
+            found.update(import_module(f"{app.name}.registry_commands").SUBCOMMANDS)
+    return found
 
 
 class Command(BaseCommand):
@@ -43,8 +57,13 @@ class Command(BaseCommand):
         off = sub.add_parser("offices", help="field offices and their agencies; agencies without one and why", **kw)
         off.add_argument("--unassigned", action="store_true", help="only the agencies without a field office")
         off.add_argument("--json", action="store_true")
+        for name, ext in _extensions().items():
+            ext.add_arguments(sub.add_parser(name, help=ext.help, **kw))
 
     def handle(self, *args, **options):
+        ext = _extensions().get(options["what"])
+        if ext is not None:
+            return ext.handle(self, options)
         getattr(self, "_" + options["what"])(options)
 
     def _stats(self, options):

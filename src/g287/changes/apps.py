@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class ChangesConfig(AppConfig):
+    name = "g287.changes"
+    label = "changes"
+    verbose_name = "What changed"
+
+    def ready(self):
+        # The registry tells us when its lineage moved; we follow without the registry importing this app.
+        from g287.changes import receivers  # noqa: F401
