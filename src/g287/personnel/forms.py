@@ -9,24 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from g287.personnel.models import BackgroundCheck, Course
 from g287.registry.choices import AgreementModel
 from g287.registry.models import Agreement
-
-# The USWDS class of each widget (the apps above personnel keep the same table; imports point one way).
-_CLASSES = {forms.Select: "usa-select", forms.Textarea: "usa-textarea", forms.CheckboxInput: "usa-checkbox__input"}
-
-
-class UswdsForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            cls = next((c for w, c in _CLASSES.items() if isinstance(field.widget, w)), "usa-input")
-            field.widget.attrs.setdefault("class", cls)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kw):
-        super().__init__(format="%Y-%m-%d", **kw)
+from g287.uswds import DateInput, UswdsForm
 
 
 class NominationForm(UswdsForm):
