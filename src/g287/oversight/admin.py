@@ -8,17 +8,7 @@ from g287.oversight.models import (
     Complaint, ComplaintObligation, CorrectiveAction, Finding, Inspection, InspectionCycle, ReviewItem,
     ReviewSampleRate, Sanction,
 )
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from g287.readonly_admin import ReadOnly
 
 
 class ObligationInline(admin.TabularInline):

@@ -4,17 +4,7 @@ personnel pages or API, whose services write the audit event."""
 from django.contrib import admin
 
 from g287.personnel.models import Authorization, ExamScore, Officer, Training
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from g287.readonly_admin import ReadOnly
 
 
 class ExamInline(admin.TabularInline):
