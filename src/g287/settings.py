@@ -188,7 +188,7 @@ SECURE_HSTS_PRELOAD = HTTPS and _flag("G287_HSTS_PRELOAD")
 if _flag("G287_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The addresses of proxies whose X-Forwarded-For is believed (comma-separated; empty: none, the peer's address
-# counts). Used by the complaint rate limit (accounts.ratelimit).
+# counts). Used by the rate limits (accounts.ratelimit).
 # Accepted public complaints per client address (oversight.views.public_complaint): N per s, m, h or d.
 G287_COMPLAINT_RATE = os.environ.get("G287_COMPLAINT_RATE", "5/h")
 TRUSTED_PROXIES = [p.strip() for p in os.environ.get("G287_TRUSTED_PROXIES", "").split(",") if p.strip()]

@@ -20,8 +20,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 
+from g287.accounts import ratelimit
 from g287.accounts.models import Role
 from g287.changes import alerts, downloads, originals, services, tasks
 from g287.changes.choices import ChangeKind, FetchOutcome, Scope
@@ -203,6 +203,9 @@ def publications_csv(request):
 
 # ---------------------------------------------------------------- alerts
 
+SUBSCRIBE_LIMIT = "changes-subscribe"
+
+
 def _subscribe_rate() -> str:
     return settings.G287_SUBSCRIBE_RATE
 
@@ -221,8 +224,11 @@ def subscribe(request):
             initial.update(scope=Scope.COUNTY, county=request.GET["county"])
     form = SubscribeForm(request.POST or None, initial=initial)
     if request.method == "POST":
-        if is_ratelimited(request, group="changes-subscribe", key="ip", rate=_subscribe_rate(), method="POST",
-                          increment=True):
+        # Every attempt counts (unlike complaints): the form sends mail to any address typed into it.
+        limited = ratelimit.exceeded(request, SUBSCRIBE_LIMIT, _subscribe_rate())
+        if not limited:
+            ratelimit.count(request, SUBSCRIBE_LIMIT, _subscribe_rate())
+        if limited:
             return render(request, "changes/subscribe.html", {"form": form, "limited": True, "agency": agency},
                           status=429)
         if form.is_valid():
