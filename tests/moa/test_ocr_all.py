@@ -11,7 +11,7 @@ from g287.moa.models import MoaDocument
 
 from .conftest import AMBIGUOUS, EXPECTED, SCANNED, import_shipped
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+pytestmark = [pytest.mark.slow, pytest.mark.django_db, pytest.mark.timeout(3600)]  # ~135 pages of OCR
 REDIS = os.environ.get("G287_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
