@@ -6,12 +6,10 @@ actions), complaints, sanctions, and the due schedule.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
@@ -92,15 +90,6 @@ class ReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _service(fn):
-    try:
-        return fn()
-    except PermissionDenied as err:
-        raise ApiPermissionDenied(str(err)) from None
-    except ValidationError as err:
-        return Response(getattr(err, "message_dict", {"detail": err.messages}), status=status.HTTP_400_BAD_REQUEST)
-
-
 class _Scoped(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated, SeesOversight]
     agency_field = "agency"
@@ -129,8 +118,7 @@ class ReviewItemViewSet(_Scoped):
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None, format=None):  # format: the router's .json suffix routes
         item = self.get_object()
-        out = _service(lambda: s.sign_review(request.user, item))
-        return out if isinstance(out, Response) else Response(ReviewItemSerializer(out).data)
+        return Response(ReviewItemSerializer(s.sign_review(request.user, item)).data)
 
     @extend_schema(request=ReturnSerializer, responses=ReviewItemSerializer, tags=["oversight"])
     @action(detail=True, methods=["post"], url_path="return")
@@ -138,8 +126,8 @@ class ReviewItemViewSet(_Scoped):
         item = self.get_object()
         body = ReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        out = _service(lambda: s.return_review(request.user, item, body.validated_data.get("reason", "")))
-        return out if isinstance(out, Response) else Response(ReviewItemSerializer(out).data)
+        out = s.return_review(request.user, item, body.validated_data.get("reason", ""))
+        return Response(ReviewItemSerializer(out).data)
 
 
 @extend_schema_view(list=extend_schema(tags=["oversight"]), retrieve=extend_schema(tags=["oversight"]))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -90,13 +89,8 @@ class RevokeSerializer(serializers.Serializer):
 
 
 def _service(fn, out):
-    try:
-        made = fn()
-    except PermissionDenied as err:
-        raise ApiPermissionDenied(str(err)) from None
-    except ValidationError as err:
-        return Response(getattr(err, "message_dict", {"detail": err.messages}), status=status.HTTP_400_BAD_REQUEST)
-    return Response(out(made).data, status=status.HTTP_201_CREATED)
+    """The service's result as 201; a refusal goes to the API's exception handler (400, 403)."""
+    return Response(out(fn()).data, status=status.HTTP_201_CREATED)
 
 
 def _valid(serializer_class, data):

@@ -24,6 +24,7 @@ from g287.personnel import roles
 from g287.personnel import services as s
 from g287.personnel.models import Authorization, Officer
 from g287.personnel.status import officer_status, standings
+from g287.web import errors
 
 
 def _guard(request):
@@ -39,15 +40,6 @@ def _as_of(request) -> date:
         except ValueError:
             messages.error(request, _("“As of” must be a date (YYYY-MM-DD); showing today."))
     return timezone.localdate()
-
-
-def _add_errors(form, err: ValidationError) -> None:
-    """A service's refusal, placed on the form field it names (else above the form)."""
-    if hasattr(err, "error_dict"):
-        for field, errors in err.error_dict.items():
-            form.add_error(field if field in form.fields else None, [e.message % (e.params or {}) for e in errors])
-    else:
-        form.add_error(None, err.messages)
 
 
 @login_required
@@ -87,7 +79,7 @@ def officer_new(request):
             officer = s.nominate_officer(request.user, agency, d["reference"], us_citizen=d["us_citizen"],
                                          lea_experience_years=d["lea_experience_years"], nominated=d["nominated"])
         except ValidationError as err:
-            _add_errors(form, err)
+            errors.add_to_form(form, err)
         else:
             messages.success(request, _("Officer %(ref)s nominated. ICE checks the background next.")
                              % {"ref": officer.reference})
@@ -133,7 +125,7 @@ def _write(request, officer, what: str, form, key: str, call, success: str, **ex
         try:
             call(form.cleaned_data)
         except ValidationError as err:
-            _add_errors(form, err)
+            errors.add_to_form(form, err)
         else:
             messages.success(request, success)
             return redirect("personnel:officer-detail", pk=officer.pk)

@@ -40,6 +40,7 @@ from g287.program.models import (
 )
 from g287.registry.models import Agreement, FieldOffice
 from g287.web.charts import bar_chart
+from g287.web import errors
 
 
 def _is_program_office(user) -> bool:
@@ -58,11 +59,6 @@ def _day(request, name="as_of") -> date:
         except inputs.InputError as exc:
             messages.error(request, f"{exc.message}; showing today.")
     return timezone.localdate()
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for msg in exc.messages:
-        messages.error(request, msg)
 
 
 def _applications(user):
@@ -103,7 +99,7 @@ def application_new(request):
             app = services.create_application(request.user, data.pop("agency"), data.pop("model"),
                                               data.pop("received"), **data)
         except ValidationError as exc:
-            _errors(request, exc)
+            errors.show(request, exc)
         else:
             messages.success(request, f"Application of {app.agency.name} for the {app.model} model received.")
             return redirect("program:application-detail", app.pk)
@@ -131,7 +127,7 @@ def application_detail(request, pk: int):
                 services.update_declarations(request.user, app, **{
                     k: declarations.cleaned_data[k] for k in DeclarationsForm.Meta.fields})
             except ValidationError as exc:
-                _errors(request, exc)
+                errors.show(request, exc)
             else:
                 messages.success(request, "Declarations saved. Evaluate again to score them.")
                 return redirect("program:application-detail", app.pk)
@@ -156,7 +152,7 @@ def application_evaluate(request, pk: int):
         else:
             services.reevaluate(request.user, app, form.cleaned_data["on"])
     except ValidationError as exc:
-        _errors(request, exc)
+        errors.show(request, exc)
     else:
         messages.success(request, "Evaluation recorded.")
     return redirect("program:application-detail", app.pk)
@@ -175,7 +171,7 @@ def application_decide(request, pk: int, action: str):
     try:
         fn(request.user, app, form.cleaned_data["decided"], form.cleaned_data["reason"])
     except ValidationError as exc:
-        _errors(request, exc)
+        errors.show(request, exc)
     else:
         messages.success(request, f"Application {'denied' if action == 'deny' else 'withdrawn'}.")
     return redirect("program:application-detail", app.pk)
@@ -203,7 +199,7 @@ def application_approve(request, pk: int):
             form.add_error("acknowledge_shortfall", "Approving exceeds capacity: tick the acknowledgement to "
                                                     "approve anyway, or wait until capacity is there.")
         except ValidationError as exc:
-            _errors(request, exc)
+            errors.show(request, exc)
         else:
             messages.success(request, "Application approved." + (" The capacity shortfall was acknowledged."
                                                                  if found else ""))
@@ -228,7 +224,7 @@ def targets(request):
                 services.set_target(request.user, form.cleaned_data["fiscal_year"], form.cleaned_data["target"],
                                     today, form.cleaned_data["note"])
             except ValidationError as exc:
-                _errors(request, exc)
+                errors.show(request, exc)
             else:
                 messages.success(request, f"Target for FY{form.cleaned_data['fiscal_year']} set.")
                 return redirect("program:targets")
