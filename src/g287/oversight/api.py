@@ -6,7 +6,6 @@ actions), complaints, sanctions, and the due schedule.
 
 from __future__ import annotations
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -164,9 +163,8 @@ class DueView(APIView):
 
     @extend_schema(tags=["oversight"], responses=dict)
     def get(self, request):
-        raw_day, raw_horizon = request.query_params.get("as_of"), request.query_params.get("horizon")
-        as_of = inputs.day(raw_day, "as_of") if raw_day else timezone.localdate()
-        horizon = inputs.whole(raw_horizon, "horizon", maximum=MAX_HORIZON_DAYS) if raw_horizon else 90
+        as_of = inputs.day_param(request.query_params)
+        horizon = inputs.whole_param(request.query_params, "horizon", 90, maximum=MAX_HORIZON_DAYS)
         overdue, due = due_and_overdue(as_of, visible_agencies(request.user, as_of).values("pk"), horizon)
 
         def rows(items):
@@ -182,8 +180,3 @@ router.register("reviews", ReviewItemViewSet, basename="review")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("sanctions", SanctionViewSet, basename="sanction")
-
-app_name = "oversight-api"
-from django.urls import path  # noqa: E402
-
-urlpatterns = [path("due/", DueView.as_view(), name="due"), *router.urls]

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from g287 import inputs
 from g287.accounts import ratelimit
 from g287.accounts.models import Role
 from g287.accounts.scoping import scope, visible_agencies
@@ -44,16 +43,6 @@ from g287.web import errors
 def _guard(request):
     if not roles.views_oversight(request.user):
         raise PermissionDenied(_("Your role does not include oversight."))
-
-
-def _as_of(request) -> date:
-    raw = request.GET.get("as_of")
-    if raw:
-        try:
-            return inputs.day(raw, "as_of")
-        except inputs.InputError:
-            messages.error(request, _("“as_of” must be a date (YYYY-MM-DD); showing today."))
-    return timezone.localdate()
 
 
 def _do(request, fn, success: str):
@@ -227,7 +216,7 @@ def _inspection_kinds(user) -> list[str]:
 @login_required
 def inspection_list(request):
     _guard(request)
-    as_of = _as_of(request)
+    as_of = errors.day_or_today(request)
     agencies = visible_agencies(request.user, as_of)
     overdue, due = due_and_overdue(as_of, agencies.values("pk"))
     held = scope(Inspection.objects.select_related("agency", "agreement"), request.user, as_of=as_of)

@@ -16,6 +16,7 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from g287 import inputs
 from g287.accounts.scoping import scope
 from g287.personnel import roles
 from g287.personnel import services as s
@@ -134,10 +135,7 @@ class OfficerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         """Certified, training current, and under each agreement of the agency whether the engine lets the officer
         act on the day and every reason why not."""
         officer = self.get_object()
-        try:
-            as_of = date.fromisoformat(request.query_params.get("as_of") or timezone.localdate().isoformat())
-        except ValueError:
-            return Response({"as_of": "a date YYYY-MM-DD"}, status=400)
+        as_of = inputs.day_param(request.query_params)
         st = officer_status(officer, as_of)
         return Response({
             "officer": officer.pk, "as_of": as_of, "certified": sorted(st.certified),
@@ -204,6 +202,3 @@ class AuthorizationViewSet(viewsets.ReadOnlyModelViewSet):
 router = DefaultRouter()
 router.register("officers", OfficerViewSet, basename="officer")
 router.register("authorizations", AuthorizationViewSet, basename="authorization")
-
-app_name = "personnel-api"
-urlpatterns = router.urls

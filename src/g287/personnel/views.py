@@ -7,7 +7,6 @@ writes its audit event; a form with an error is shown again with what was typed.
 
 from __future__ import annotations
 
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,16 +29,6 @@ from g287.web import errors
 def _guard(request):
     if not roles.may(request.user, roles.VIEW):
         raise PermissionDenied(_("Your role does not include the agencies' officers."))
-
-
-def _as_of(request) -> date:
-    raw = request.GET.get("as_of")
-    if raw:
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            messages.error(request, _("“As of” must be a date (YYYY-MM-DD); showing today."))
-    return timezone.localdate()
 
 
 @login_required
@@ -92,7 +81,7 @@ def _officer(request, pk) -> Officer:
 
 
 def _detail(request, officer: Officer, status: int = 200, **forms):
-    as_of = _as_of(request)
+    as_of = errors.day_or_today(request)
     agency = officer.agency
     may = {w: roles.may(request.user, w, agency) for w in (roles.TRAINING, roles.CERTIFY, roles.AUTHORIZE)}
     context = {

@@ -7,7 +7,6 @@ are shown to every signed-in user.
 
 from __future__ import annotations
 
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from g287 import inputs
 from g287.accounts.models import Role
 from g287.accounts.scoping import scope, visible_agencies
 from g287.program import demo as program_demo
@@ -49,16 +47,6 @@ def _is_program_office(user) -> bool:
 
 def _receives(user) -> bool:
     return _is_program_office(user) or user.role == Role.FIELD_OFFICE
-
-
-def _day(request, name="as_of") -> date:
-    raw = request.GET.get(name)
-    if raw:
-        try:
-            return inputs.day(raw, name)
-        except inputs.InputError as exc:
-            messages.error(request, f"{exc.message}; showing today.")
-    return timezone.localdate()
 
 
 def _applications(user):
@@ -188,7 +176,7 @@ def application_approve(request, pk: int):
     if form.is_bound and form.is_valid():
         day = form.cleaned_data["decided"]
     elif request.GET.get("decided"):
-        day = _day(request, "decided")
+        day = errors.day_or_today(request, "decided")
         form = ApprovalForm(initial={"decided": day})
     found = services.shortfalls(app, day) if app.status == ApplicationStatus.UNDER_EVALUATION else []
     if form.is_bound and form.is_valid():
@@ -253,7 +241,7 @@ def targets(request):
 
 @login_required
 def capacity(request):
-    day = _day(request)
+    day = errors.day_or_today(request)
     user = request.user
     if _is_program_office(user):
         offices = list(FieldOffice.objects.order_by("name"))

@@ -29,3 +29,7 @@ class AuditAction:
     IMPORT_PUBLICATION = "registry.import_publication"
     IMPORT_ROSTER = "registry.import_roster"
     LINEAGE_DECISION = "registry.lineage_decision"
+    # Notices given on an agreement (written by personnel.services, which records them).
+    SUSPENSION_NOTICE = "registry.suspension_notice"
+    TERMINATION_NOTICE = "registry.termination_notice"
+    LIFT_SUSPENSION = "registry.lift_suspension"

@@ -10,6 +10,7 @@ from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, Whe
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from g287 import inputs
 from g287.registry.choices import AgreementModel, TemplateVersion
 from g287.registry.models import Agency, Agreement, Observation, Publication
 
@@ -92,8 +93,14 @@ def _annotate_listing(queryset, as_of: date):
     return queryset.annotate(listing_on=Case(*whens, default=Value(Status.REMOVED.value), output_field=CharField()))
 
 
+class DayFilter(django_filters.DateFilter):
+    """A day read by ``g287.inputs.day`` (the years it accepts, the same message) instead of any date Python reads."""
+
+    field_class = inputs.DayField
+
+
 class _AsOfMixin(django_filters.FilterSet):
-    as_of = django_filters.DateFilter(method="_keep", label=_("Status as of"),
+    as_of = DayFilter(method="_keep", label=_("Status as of"),
                                       help_text=_("The day the status is derived for (today by default)."))
 
     def _keep(self, queryset, name, value):

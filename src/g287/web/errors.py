@@ -4,13 +4,18 @@ Services refuse with Django's ``ValidationError`` (a message, a list, or message
 ``PermissionDenied``; the input readers with ``g287.inputs.InputError``. The API answers them in one place
 (``g287.web.api.exception_handler``: 400 with the messages by field, 403); a page shows the same messages through
 the functions here, on its form, as a message or inline, as the page is laid out. ``PermissionDenied`` is left to
-the site's 403 page.
+the site's 403 page. A signed-in page reads its ``?as_of=`` with ``day_or_today`` / ``moment_or_now``: a value it
+cannot read is a message and today (the public portal answers 400 instead).
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django.contrib import messages as flash
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from g287 import inputs
 
@@ -46,3 +51,22 @@ def add_to_form(form, err: ValidationError | inputs.InputError) -> None:
     """A refusal placed on the form field it names, else above the form."""
     for field, errors in by_field(err, non_field="").items():
         form.add_error(field if field in form.fields else None, errors)
+
+
+def day_or_today(request, field: str = "as_of") -> date:
+    """``?as_of=`` (or ``field``) of a page, read by ``inputs.day_param``; today, with a message, when unreadable."""
+    try:
+        return inputs.day_param(request.GET, field)
+    except inputs.InputError as exc:
+        flash.error(request, _("%(why)s; showing today.") % {"why": exc.message})
+    return timezone.localdate()
+
+
+def moment_or_now(request, field: str = "as_of") -> datetime:
+    """``?as_of=`` of a page as a moment (a day alone is its midnight), read by ``inputs.moment_param``; now, with
+    a message, when unreadable."""
+    try:
+        return inputs.moment_param(request.GET, field)
+    except inputs.InputError as exc:
+        flash.error(request, _("%(why)s; showing now.") % {"why": exc.message})
+    return timezone.now()
