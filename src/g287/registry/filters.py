@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import django_filters
-from django.db import models as _models
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from g287 import inputs
-from g287.registry.choices import AgreementModel, TemplateVersion
+from g287.registry.choices import AgreementModel, ListingStatus, Status, TemplateVersion  # noqa: F401  (imported from here too)
 from g287.registry.models import Agency, Agreement, Observation, Publication
 
 
@@ -34,24 +33,7 @@ US_STATES = [
 STATE_NAMES = dict(US_STATES)
 
 
-class ListingStatus(_models.TextChoices):
-    """An agreement's status in ICE's lists alone."""
 
-    ACTIVE = "active", _("Active")
-    REMOVED = "removed", _("Removed")
-    SUPERSEDED = "superseded", _("Superseded")
-
-
-class Status(_models.TextChoices):
-    """An agreement's status on a day: a notice in effect (``registry.notices``) before ICE's listing."""
-
-    ACTIVE = "active", _("Active")
-    SUSPENDED = "suspended", _("Suspended")
-    TERMINATION_PENDING = "termination_pending", _("Termination pending")
-    SUSPENSION_PENDING = "suspension_pending", _("Suspension pending")
-    TERMINATED = "terminated", _("Terminated")
-    REMOVED = "removed", _("Removed")
-    SUPERSEDED = "superseded", _("Superseded")
 
 
 def newest_participating(as_of: date) -> Publication | None:
