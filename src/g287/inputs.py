@@ -1,7 +1,8 @@
 """One reading of days, moments and whole numbers typed by people or sent by clients, for every parser.
 
 Pages, the API, the CSV upload and the commands all read ``?as_of=``, ``at``, ``horizon``, ``limit`` and the
-like through here, so the same text gives the same answer everywhere and nothing out of range reaches the
+like through here (a query's ``?as_of=`` by ``day_param``/``moment_param``, a filter's or form's day by
+``DayField``), so the same text gives the same answer everywhere and nothing out of range reaches the
 database or date arithmetic (a year 9999 plus a day, a number past 64 bits): each is refused with a message
 that names the field, the value and the expected form. ``InputError`` is a ``ValueError``; the API answers it
 with 400, pages with a message or 400.
@@ -16,6 +17,7 @@ import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from django import forms
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -103,3 +105,38 @@ def whole(value, field: str, *, minimum: int = 0, maximum: int = LARGEST_NUMBER)
     if not minimum <= number <= maximum:
         raise InputError(field, f"{_shown(value)} must be from {minimum} to {maximum}")
     return number
+
+
+def _raw(params, field: str) -> str:
+    return (params.get(field) or "").strip()
+
+
+def day_param(params, field: str = "as_of", default: date | None = None) -> date:
+    """A day from a query (``?as_of=``, any mapping with ``get``): ``default`` (today) when absent or blank."""
+    raw = _raw(params, field)
+    return day(raw, field) if raw else (default or timezone.localdate())
+
+
+def moment_param(params, field: str = "as_of", default: datetime | None = None) -> datetime:
+    """An aware moment from a query (a day alone is its midnight, server time): ``default`` (now) when absent
+    or blank."""
+    raw = _raw(params, field)
+    return aware(moment(raw, field, date_alone=True)) if raw else (default or timezone.now())
+
+
+def whole_param(params, field: str, default: int, **limits) -> int:
+    """A whole number from a query (``?horizon=``): ``default`` when absent or blank; ``limits`` as ``whole``."""
+    raw = _raw(params, field)
+    return whole(raw, field, **limits) if raw else default
+
+
+class DayField(forms.DateField):
+    """A form's or a filter's day, read by ``day``: YYYY-MM-DD within the years the system accepts."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return day(value, self.label or "date")
+        except InputError as exc:
+            raise forms.ValidationError(exc.message, code="invalid") from None

@@ -225,7 +225,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "g287.web.api.Pagination",  # DRF's limit/offset, numbers range-checked
-    "EXCEPTION_HANDLER": "g287.web.api.exception_handler",  # g287.inputs.InputError answers 400
+    "EXCEPTION_HANDLER": "g287.web.api.exception_handler",  # refusals (InputError, ValidationError) answer 400
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {

@@ -4,9 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from g287.moa.api import router as moa_api
-from g287.registry.api import router as registry_api
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
@@ -18,12 +15,17 @@ urlpatterns = [
     # Swagger UI sets inline styles; on this page only, styles (never scripts) may be inline.
     path("api/docs/", csp_update({"style-src": ["'unsafe-inline'"]})(
         SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
-    path("api/oversight/", include("g287.oversight.api")),
-    path("api/personnel/", include("g287.personnel.api")),
-    path("api/", include(("g287.changes.api", "changes-api"))),
-    path("api/", include(("g287.operations.api_urls", "operations-api"))),
-    path("api/moa/", include((moa_api.urls, "moa-api"))),
-    path("api/", include((registry_api.urls, "api"))),
+    # Every app's API: its api_urls.py (a router and any other paths), mounted under /api/<prefix> in this order
+    # (the registry's router answers /api/ itself, so it comes last), with the URL namespace given here. The
+    # program's API keeps its published place, /program/api/ in the program namespace (program/urls.py).
+    *(path(f"api/{prefix}", include((f"g287.{app}.api_urls", namespace))) for prefix, app, namespace in (
+        ("oversight/", "oversight", "oversight-api"),
+        ("personnel/", "personnel", "personnel-api"),
+        ("", "changes", "changes-api"),
+        ("", "operations", "operations-api"),
+        ("moa/", "moa", "moa-api"),
+        ("", "registry", "api"),
+    )),
     path("oversight/", include("g287.oversight.urls")),
     path("officers/", include("g287.personnel.urls")),
     path("complaints/", include("g287.oversight.public_urls")),

@@ -1,15 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-
-class Role(models.TextChoices):
-    PROGRAM_OFFICE = "program_office", "ICE program office"
-    FIELD_OFFICE = "field_office", "ICE field office"
-    SUPERVISOR = "supervisor", "ICE field supervisor"
-    INSPECTOR = "inspector", "OPR inspector"
-    LEA_COORDINATOR = "lea_coordinator", "LEA coordinator"
-    OFFICER = "officer", "Designated immigration officer"
-    OVERSIGHT = "oversight", "Oversight reader"
+from g287.accounts.choices import Role
 
 
 STAFF_ROLE_VALUES = {Role.PROGRAM_OFFICE, Role.FIELD_OFFICE, Role.SUPERVISOR, Role.INSPECTOR}

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from g287.accounts.choices import AuditAction
 from g287.audit.services import record
 
 
@@ -12,7 +13,7 @@ def pending_device(user) -> TOTPDevice:
         device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
-            record(user, "accounts.second_factor_enrolment_started", "user", user.pk)
+            record(user, AuditAction.SECOND_FACTOR_ENROLMENT_STARTED, "user", user.pk)
         return device
 
 
@@ -22,7 +23,7 @@ def confirm_device(user, device: TOTPDevice, token: str) -> bool:
             return False
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        record(user, "accounts.second_factor_confirmed", "user", user.pk, before={"confirmed": False},
+        record(user, AuditAction.SECOND_FACTOR_CONFIRMED, "user", user.pk, before={"confirmed": False},
                after={"confirmed": True})
         return True
 

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from g287.audit.services import record
-from g287.changes.choices import AUDIT_CONFIRM, AUDIT_DIGEST, AUDIT_SUBSCRIBE, AUDIT_UNSUBSCRIBE, Scope
+from g287.changes.choices import AuditAction, Scope
 from g287.changes.models import Change, Subscription
 from g287.registry.models import Agency
 
@@ -91,7 +91,7 @@ def subscribe(email: str, target: Target, language: str = "en") -> Subscription 
             sub = Subscription.objects.create(email=email, scope=target.scope, state=target.state,
                                               county=target.county, agency=target.agency, language=language[:8],
                                               token=secrets.token_urlsafe(32), created=now)
-            record(None, AUDIT_SUBSCRIBE, "subscription", sub.pk, None, _public(sub))
+            record(None, AuditAction.SUBSCRIBE, "subscription", sub.pk, None, _public(sub))
     with translation.override(sub.language):
         body = render_to_string("changes/email/confirm.txt", {
             "target": target.describe(), "confirm_url": url(reverse("changes:confirm", args=[sub.token])),
@@ -119,7 +119,7 @@ def confirm(token: str) -> Subscription | None:
             sub.confirmed = timezone.now()
             sub.sent_through = sub.confirmed  # only what changes from now on
             sub.save(update_fields=["confirmed", "sent_through"])
-            record(None, AUDIT_CONFIRM, "subscription", sub.pk, None, _public(sub))
+            record(None, AuditAction.CONFIRM, "subscription", sub.pk, None, _public(sub))
     return sub
 
 
@@ -132,7 +132,7 @@ def unsubscribe(token: str) -> bool:
         before = _public(sub)
         pk = sub.pk
         sub.delete()
-        record(None, AUDIT_UNSUBSCRIBE, "subscription", pk, before, None)
+        record(None, AuditAction.UNSUBSCRIBE, "subscription", pk, before, None)
     return True
 
 
@@ -157,7 +157,7 @@ def send_digests(now=None) -> dict:
     if purged:
         with transaction.atomic():
             for pk in list(stale.values_list("id", flat=True)):
-                record(None, AUDIT_UNSUBSCRIBE, "subscription", pk, {"reason": "never confirmed"}, None)
+                record(None, AuditAction.UNSUBSCRIBE, "subscription", pk, {"reason": "never confirmed"}, None)
             stale.delete()
     sent = skipped = failed = 0
     for sub in Subscription.objects.filter(confirmed__isnull=False).select_related("agency").order_by("id"):
@@ -194,7 +194,7 @@ def _send_digest(sub: Subscription, items: list[Change], now) -> None:
     _send(sub.email, subject, body, unsubscribe_url)
     with transaction.atomic():
         Subscription.objects.filter(pk=sub.pk).update(last_sent=now, sent_through=now)
-        record(None, AUDIT_DIGEST, "subscription", sub.pk, None, {"changes": len(items[:MAX_IN_DIGEST]),
+        record(None, AuditAction.DIGEST, "subscription", sub.pk, None, {"changes": len(items[:MAX_IN_DIGEST]),
                                                                    **_public(sub)})
 
 

@@ -1,6 +1,5 @@
 """The changes, read-only, for everyone (they derive from lists ICE itself publishes): ``/api/changes/``."""
 
-from django.urls import include, path
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import DefaultRouter
@@ -43,4 +42,3 @@ class ChangeViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
 router.register("changes", ChangeViewSet, basename="change")
-urlpatterns = [path("", include(router.urls))]

@@ -1,4 +1,4 @@
-"""Choices and their labels, once: kinds of change, alert scopes, fetch outcomes."""
+"""Choices and their labels, once: kinds of change, alert scopes, fetch outcomes; audit event names."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -41,9 +41,11 @@ class FetchOutcome(models.TextChoices):
     REJECTED = "rejected", _("Spreadsheet refused by the importer")
 
 
-# Audit event names.
-AUDIT_SUBSCRIBE = "changes.subscribe"
-AUDIT_CONFIRM = "changes.confirm_subscription"
-AUDIT_UNSUBSCRIBE = "changes.unsubscribe"
-AUDIT_DIGEST = "changes.send_digest"
-AUDIT_FETCH = "changes.fetch_ice"
+class AuditAction:
+    """The audit event names the changes write (``audit.services.record``)."""
+
+    SUBSCRIBE = "changes.subscribe"
+    CONFIRM = "changes.confirm_subscription"
+    UNSUBSCRIBE = "changes.unsubscribe"
+    DIGEST = "changes.send_digest"
+    FETCH = "changes.fetch_ice"

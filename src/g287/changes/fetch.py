@@ -27,7 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from g287.audit.services import record
-from g287.changes.choices import AUDIT_FETCH, FetchOutcome
+from g287.changes.choices import AuditAction, FetchOutcome
 from g287.changes.models import Capture
 from g287.changes.originals import CAPTURES
 from g287.registry.models import Publication
@@ -104,7 +104,7 @@ def _keep(folder: Path, name: str, content: bytes) -> str:
 def _save(capture: Capture) -> Capture:
     with transaction.atomic():
         capture.save()
-        record(None, AUDIT_FETCH, "capture", capture.pk, None, {
+        record(None, AuditAction.FETCH, "capture", capture.pk, None, {
             "kind": capture.kind, "url": capture.url, "outcome": capture.outcome, "http_status": capture.http_status,
             "sha256": capture.sha256, "size": capture.size, "path": capture.path, "message": capture.message[:500]})
     return capture

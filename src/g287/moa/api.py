@@ -2,7 +2,6 @@
 document's agreement (``POST /api/moa/documents/{id}/match/`` with ``agreement`` — a key, or null for none —
 and an optional ``note``)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -56,12 +55,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
             agreement = Agreement.objects.filter(key=key).first()
             if agreement is None:
                 return Response({"agreement": [f"no agreement has the key {key!r}"]}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            doc = confirm_match(doc, request.user, agreement, body.validated_data.get("note", ""))
-        except PermissionDenied as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
-        except ValidationError as exc:
-            return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        doc = confirm_match(doc, request.user, agreement, body.validated_data.get("note", ""))
         return Response(DocumentSerializer(doc).data)
 
 

@@ -14,6 +14,7 @@ from g287.moa.models import MoaDocument
 from g287.moa.search import search as full_text
 from g287.moa.services import confirm_match, document_path, may_correct
 from g287.registry.models import Agreement
+from g287.web import errors as refusals
 
 
 def search(request):
@@ -67,7 +68,7 @@ def match(request, pk: int):
                 confirm_match(doc, request.user, agreement, request.POST.get("note", ""))
                 return redirect("moa:document", pk=doc.pk)
             except ValidationError as exc:
-                errors.extend(m for msgs in exc.message_dict.values() for m in msgs)
+                errors.extend(refusals.messages_of(exc))
     state = doc.state
     choices = (Agreement.objects.filter(agency__state=state) if state else Agreement.objects.none()).select_related(
         "agency").order_by("agency__name", "model", "signed")

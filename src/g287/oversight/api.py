@@ -6,12 +6,9 @@ actions), complaints, sanctions, and the due schedule.
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
@@ -92,15 +89,6 @@ class ReturnSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-def _service(fn):
-    try:
-        return fn()
-    except PermissionDenied as err:
-        raise ApiPermissionDenied(str(err)) from None
-    except ValidationError as err:
-        return Response(getattr(err, "message_dict", {"detail": err.messages}), status=status.HTTP_400_BAD_REQUEST)
-
-
 class _Scoped(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated, SeesOversight]
     agency_field = "agency"
@@ -129,8 +117,7 @@ class ReviewItemViewSet(_Scoped):
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None, format=None):  # format: the router's .json suffix routes
         item = self.get_object()
-        out = _service(lambda: s.sign_review(request.user, item))
-        return out if isinstance(out, Response) else Response(ReviewItemSerializer(out).data)
+        return Response(ReviewItemSerializer(s.sign_review(request.user, item)).data)
 
     @extend_schema(request=ReturnSerializer, responses=ReviewItemSerializer, tags=["oversight"])
     @action(detail=True, methods=["post"], url_path="return")
@@ -138,8 +125,8 @@ class ReviewItemViewSet(_Scoped):
         item = self.get_object()
         body = ReturnSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        out = _service(lambda: s.return_review(request.user, item, body.validated_data.get("reason", "")))
-        return out if isinstance(out, Response) else Response(ReviewItemSerializer(out).data)
+        out = s.return_review(request.user, item, body.validated_data.get("reason", ""))
+        return Response(ReviewItemSerializer(out).data)
 
 
 @extend_schema_view(list=extend_schema(tags=["oversight"]), retrieve=extend_schema(tags=["oversight"]))
@@ -176,9 +163,8 @@ class DueView(APIView):
 
     @extend_schema(tags=["oversight"], responses=dict)
     def get(self, request):
-        raw_day, raw_horizon = request.query_params.get("as_of"), request.query_params.get("horizon")
-        as_of = inputs.day(raw_day, "as_of") if raw_day else timezone.localdate()
-        horizon = inputs.whole(raw_horizon, "horizon", maximum=MAX_HORIZON_DAYS) if raw_horizon else 90
+        as_of = inputs.day_param(request.query_params)
+        horizon = inputs.whole_param(request.query_params, "horizon", 90, maximum=MAX_HORIZON_DAYS)
         overdue, due = due_and_overdue(as_of, visible_agencies(request.user, as_of).values("pk"), horizon)
 
         def rows(items):
@@ -194,8 +180,3 @@ router.register("reviews", ReviewItemViewSet, basename="review")
 router.register("inspections", InspectionViewSet, basename="inspection")
 router.register("complaints", ComplaintViewSet, basename="complaint")
 router.register("sanctions", SanctionViewSet, basename="sanction")
-
-app_name = "oversight-api"
-from django.urls import path  # noqa: E402
-
-urlpatterns = [path("due/", DueView.as_view(), name="due"), *router.urls]

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from g287 import inputs
 from g287.accounts import ratelimit
 from g287.accounts.models import Role
 from g287.accounts.scoping import scope, visible_agencies
@@ -38,6 +37,7 @@ from g287.oversight.services.sanctions import OFFICER_KINDS, in_force, notice_ef
 from g287.personnel.models import Officer
 from g287.policy.facts import FUNCTIONS
 from g287.registry.models import Agency, AgreementEvent
+from g287.web import errors
 
 
 def _guard(request):
@@ -45,26 +45,12 @@ def _guard(request):
         raise PermissionDenied(_("Your role does not include oversight."))
 
 
-def _error_text(err: ValidationError) -> str:
-    return " ".join(m for msgs in getattr(err, "message_dict", {"": err.messages}).values() for m in msgs)
-
-
-def _as_of(request) -> date:
-    raw = request.GET.get("as_of")
-    if raw:
-        try:
-            return inputs.day(raw, "as_of")
-        except inputs.InputError:
-            messages.error(request, _("“as_of” must be a date (YYYY-MM-DD); showing today."))
-    return timezone.localdate()
-
-
 def _do(request, fn, success: str):
     """Run a service call; report its error on the page instead of failing."""
     try:
         fn()
     except ValidationError as err:
-        messages.error(request, _error_text(err))
+        messages.error(request, errors.text_of(err))
         return False
     messages.success(request, success)
     return True
@@ -75,7 +61,7 @@ def _do_form(request, form, fn, success: str) -> None:
     if form.is_valid():
         _do(request, lambda: fn(form.cleaned_data), success)
     else:
-        messages.error(request, _error_text(ValidationError(form.errors)))
+        messages.error(request, errors.text_of(ValidationError(form.errors)))
 
 
 @login_required
@@ -189,7 +175,7 @@ def review_sign_many(request):
             for item in items:
                 s.sign_review(request.user, item)
     except ValidationError as err:
-        return _queue_page(request, status=400, sign_error=_("Nothing was signed: %(why)s") % {"why": _error_text(err)})
+        return _queue_page(request, status=400, sign_error=_("Nothing was signed: %(why)s") % {"why": errors.text_of(err)})
     messages.success(request, ngettext("Signed %(n)d document.", "Signed %(n)d documents.", len(items))
                      % {"n": len(items)})
     return _back(request)
@@ -207,10 +193,10 @@ def review_return(request, pk):
         s.return_review(request.user, item, reason)
     except ValidationError as err:
         if request.POST.get("next"):
-            messages.error(request, _("Not returned: %(why)s") % {"why": _error_text(err)})
+            messages.error(request, _("Not returned: %(why)s") % {"why": errors.text_of(err)})
             return _back(request)
         # Shown at the document's own row, its reason box open with what was typed.
-        return _queue_page(request, status=400, return_errors={item.pk: _error_text(err)},
+        return _queue_page(request, status=400, return_errors={item.pk: errors.text_of(err)},
                            typed={item.pk: reason})
     messages.success(request, _("Returned with the reason given."))
     return _back(request)
@@ -230,7 +216,7 @@ def _inspection_kinds(user) -> list[str]:
 @login_required
 def inspection_list(request):
     _guard(request)
-    as_of = _as_of(request)
+    as_of = errors.day_or_today(request)
     agencies = visible_agencies(request.user, as_of)
     overdue, due = due_and_overdue(as_of, agencies.values("pk"))
     held = scope(Inspection.objects.select_related("agency", "agreement"), request.user, as_of=as_of)
@@ -260,7 +246,7 @@ def inspection_new(request):
             ins = s.record_inspection(request.user, d["agency"], d["kind"], d["held"], summary=d["summary"],
                                       agreement=d["agreement"])
         except ValidationError as err:
-            form.add_error(None, _error_text(err))
+            form.add_error(None, errors.text_of(err))
         else:
             messages.success(request, _("Recorded."))
             return redirect("oversight:inspection-detail", pk=ins.pk)
@@ -297,7 +283,7 @@ def _form_write(request, form, fn, success: str):
         try:
             fn(form.cleaned_data)
         except ValidationError as err:
-            form.add_error(None, _error_text(err))
+            form.add_error(None, errors.text_of(err))
         else:
             messages.success(request, success)
             return True
@@ -378,7 +364,7 @@ def complaint_new(request):
                                         occurred_place=d["occurred_place"], contact=d["contact"],
                                         language=get_language() or "")
             except ValidationError as err:
-                form.add_error(None, _error_text(err))
+                form.add_error(None, errors.text_of(err))
             else:
                 messages.success(request, _("Complaint recorded: receipt %(receipt)s.") % {"receipt": c.receipt})
                 return redirect("oversight:complaint-detail", pk=c.pk)
@@ -428,7 +414,7 @@ def complaint_step(request, pk, step):
     else:
         raise Http404()
     if not form.is_valid():
-        messages.error(request, _error_text(ValidationError(form.errors)))
+        messages.error(request, errors.text_of(ValidationError(form.errors)))
     return redirect("oversight:complaint-detail", pk=c.pk)
 
 
@@ -506,7 +492,7 @@ def agency_sanctions(request, pk):
                                     agreement=d["agreement"], details=d["details"], exigent=d["exigent"],
                                     length_days=d["length_days"])
             except ValidationError as err:
-                text = _error_text(err)
+                text = errors.text_of(err)
                 form.add_error(None, text)
                 codes = [e.code for e in err.error_dict.get("revoked", [])] if hasattr(err, "error_dict") else []
                 form.last_officer = "last_officer" in codes

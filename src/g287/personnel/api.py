@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -17,6 +16,7 @@ from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from g287 import inputs
 from g287.accounts.scoping import scope
 from g287.personnel import roles
 from g287.personnel import services as s
@@ -90,13 +90,8 @@ class RevokeSerializer(serializers.Serializer):
 
 
 def _service(fn, out):
-    try:
-        made = fn()
-    except PermissionDenied as err:
-        raise ApiPermissionDenied(str(err)) from None
-    except ValidationError as err:
-        return Response(getattr(err, "message_dict", {"detail": err.messages}), status=status.HTTP_400_BAD_REQUEST)
-    return Response(out(made).data, status=status.HTTP_201_CREATED)
+    """The service's result as 201; a refusal goes to the API's exception handler (400, 403)."""
+    return Response(out(fn()).data, status=status.HTTP_201_CREATED)
 
 
 def _valid(serializer_class, data):
@@ -140,10 +135,7 @@ class OfficerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         """Certified, training current, and under each agreement of the agency whether the engine lets the officer
         act on the day and every reason why not."""
         officer = self.get_object()
-        try:
-            as_of = date.fromisoformat(request.query_params.get("as_of") or timezone.localdate().isoformat())
-        except ValueError:
-            return Response({"as_of": "a date YYYY-MM-DD"}, status=400)
+        as_of = inputs.day_param(request.query_params)
         st = officer_status(officer, as_of)
         return Response({
             "officer": officer.pk, "as_of": as_of, "certified": sorted(st.certified),
@@ -210,6 +202,3 @@ class AuthorizationViewSet(viewsets.ReadOnlyModelViewSet):
 router = DefaultRouter()
 router.register("officers", OfficerViewSet, basename="officer")
 router.register("authorizations", AuthorizationViewSet, basename="authorization")
-
-app_name = "personnel-api"
-urlpatterns = router.urls

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from g287 import inputs
 from g287.personnel.models import BackgroundCheck, Course
 from g287.registry.choices import AgreementModel
 from g287.registry.models import Agreement
@@ -73,7 +74,7 @@ class RevocationForm(UswdsForm):
 class OfficerFilterForm(UswdsForm):
     q = forms.CharField(required=False, max_length=64, label=_("Reference"))
     agency = forms.ModelChoiceField(queryset=None, required=False, label=_("Agency"), empty_label=_("All agencies"))
-    as_of = forms.DateField(required=False, widget=DateInput(), label=_("Status as of"))
+    as_of = inputs.DayField(required=False, widget=DateInput(), label=_("Status as of"))
 
     def __init__(self, *args, agencies=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,18 +8,8 @@ Personal data is kept to what the rules need: an opaque reference instead of a n
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from g287.personnel.choices import BackgroundCheck, Course  # noqa: F401  (their home; imported from here too)
 from g287.registry.choices import AgreementModel
-
-
-class BackgroundCheck(models.TextChoices):
-    APPROVED = "approved", "Approved"
-    PENDING = "pending", "Pending"
-    DENIED = "denied", "Denied"
-
-
-class Course(models.TextChoices):
-    BASIC = "basic", "Basic (initial) course"
-    REFRESHER = "refresher", "Refresher"
 
 
 class Officer(models.Model):

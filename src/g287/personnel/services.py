@@ -14,8 +14,10 @@ from django.db import transaction
 from django.db.models import Q
 
 from g287.audit.services import record
+from g287.personnel.choices import AuditAction
 from g287.personnel.models import Authorization, BackgroundCheck, Course, ExamScore, Officer, Training
 from g287.registry.choices import AgreementModel, Party
+from g287.registry.choices import AuditAction as RegistryAudit
 from g287.registry.models import Agency, Agreement, AgreementEvent
 
 
@@ -59,7 +61,7 @@ def nominate_officer(actor, agency: Agency, reference: str, *, us_citizen: bool 
     officer = Officer.objects.create(agency=agency, reference=reference, us_citizen=bool(us_citizen),
                                      background_check=background_check, lea_experience_years=years,
                                      nominated=nominated, synthetic=synthetic)
-    record(actor, "personnel.nominate_officer", "personnel.officer", officer.pk, None, _officer_dict(officer))
+    record(actor, AuditAction.NOMINATE_OFFICER, "personnel.officer", officer.pk, None, _officer_dict(officer))
     return officer
 
 
@@ -77,7 +79,7 @@ def update_eligibility(actor, officer: Officer, *, us_citizen: bool | None = Non
     if lea_experience_years is not None:
         officer.lea_experience_years = float(lea_experience_years)
     officer.save()
-    record(actor, "personnel.update_eligibility", "personnel.officer", officer.pk, before, _officer_dict(officer))
+    record(actor, AuditAction.UPDATE_ELIGIBILITY, "personnel.officer", officer.pk, before, _officer_dict(officer))
     return officer
 
 
@@ -96,7 +98,7 @@ def record_training(actor, officer: Officer, *, course: str, model: str, complet
             raise ValidationError({"exams": f"exam {i}: a score is a whole number from 0 to 100, got {s!r}"})
     training = Training.objects.create(officer=officer, course=course, model=model, completed=completed)
     ExamScore.objects.bulk_create(ExamScore(training=training, order=i, score=s) for i, s in enumerate(scores, 1))
-    record(actor, "personnel.record_training", "personnel.training", training.pk, None,
+    record(actor, AuditAction.RECORD_TRAINING, "personnel.training", training.pk, None,
            {"officer": officer.pk, "course": course, "model": model, "completed": completed, "exams": scores})
     return training
 
@@ -114,7 +116,7 @@ def grant_authorization(actor, officer: Officer, agreement: Agreement, granted: 
         _require_date(revoked, "revoked")
     auth = Authorization.objects.create(officer=officer, agreement=agreement, granted=granted, revoked=revoked,
                                         revocation_reason=(revocation_reason or "").strip())
-    record(actor, "personnel.grant_authorization", "personnel.authorization", auth.pk, None,
+    record(actor, AuditAction.GRANT_AUTHORIZATION, "personnel.authorization", auth.pk, None,
            _authorization_dict(auth))
     return auth
 
@@ -157,12 +159,14 @@ def revoke_authorization(actor, authorization: Authorization, revoked: date, rea
     before = _authorization_dict(auth)
     auth.revoked, auth.revocation_reason = revoked, reason.strip()
     auth.save(update_fields=["revoked", "revocation_reason"])
-    record(actor, "personnel.revoke_authorization", "personnel.authorization", auth.pk, before,
+    record(actor, AuditAction.REVOKE_AUTHORIZATION, "personnel.authorization", auth.pk, before,
            _authorization_dict(auth))
     return auth
 
 
 NOTICE_KINDS = (AgreementEvent.Kind.SUSPENSION, AgreementEvent.Kind.TERMINATION)
+NOTICE_EVENT = {AgreementEvent.Kind.SUSPENSION: RegistryAudit.SUSPENSION_NOTICE,
+                AgreementEvent.Kind.TERMINATION: RegistryAudit.TERMINATION_NOTICE}
 
 
 @transaction.atomic
@@ -180,7 +184,7 @@ def record_agreement_notice(actor, agreement: Agreement, *, kind: str, by: str, 
         _require_date(lifted, "lifted")
     event = AgreementEvent.objects.create(agreement=agreement, kind=kind, date=notice, by=by, exigent=bool(exigent),
                                           lifted=lifted, note=note)
-    record(actor, f"registry.{kind}_notice", "registry.agreementevent", event.pk, None, _event_dict(event))
+    record(actor, NOTICE_EVENT[kind], "registry.agreementevent", event.pk, None, _event_dict(event))
     return event
 
 
@@ -197,5 +201,5 @@ def lift_suspension(actor, event: AgreementEvent, lifted: date) -> AgreementEven
     before = _event_dict(event)
     event.lifted = lifted
     event.save(update_fields=["lifted"])
-    record(actor, "registry.lift_suspension", "registry.agreementevent", event.pk, before, _event_dict(event))
+    record(actor, RegistryAudit.LIFT_SUSPENSION, "registry.agreementevent", event.pk, before, _event_dict(event))
     return event

@@ -7,7 +7,6 @@ writes its audit event; a form with an error is shown again with what was typed.
 
 from __future__ import annotations
 
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,30 +23,12 @@ from g287.personnel import roles
 from g287.personnel import services as s
 from g287.personnel.models import Authorization, Officer
 from g287.personnel.status import officer_status, standings
+from g287.web import errors
 
 
 def _guard(request):
     if not roles.may(request.user, roles.VIEW):
         raise PermissionDenied(_("Your role does not include the agencies' officers."))
-
-
-def _as_of(request) -> date:
-    raw = request.GET.get("as_of")
-    if raw:
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            messages.error(request, _("“As of” must be a date (YYYY-MM-DD); showing today."))
-    return timezone.localdate()
-
-
-def _add_errors(form, err: ValidationError) -> None:
-    """A service's refusal, placed on the form field it names (else above the form)."""
-    if hasattr(err, "error_dict"):
-        for field, errors in err.error_dict.items():
-            form.add_error(field if field in form.fields else None, [e.message % (e.params or {}) for e in errors])
-    else:
-        form.add_error(None, err.messages)
 
 
 @login_required
@@ -87,7 +68,7 @@ def officer_new(request):
             officer = s.nominate_officer(request.user, agency, d["reference"], us_citizen=d["us_citizen"],
                                          lea_experience_years=d["lea_experience_years"], nominated=d["nominated"])
         except ValidationError as err:
-            _add_errors(form, err)
+            errors.add_to_form(form, err)
         else:
             messages.success(request, _("Officer %(ref)s nominated. ICE checks the background next.")
                              % {"ref": officer.reference})
@@ -100,7 +81,7 @@ def _officer(request, pk) -> Officer:
 
 
 def _detail(request, officer: Officer, status: int = 200, **forms):
-    as_of = _as_of(request)
+    as_of = errors.day_or_today(request)
     agency = officer.agency
     may = {w: roles.may(request.user, w, agency) for w in (roles.TRAINING, roles.CERTIFY, roles.AUTHORIZE)}
     context = {
@@ -133,7 +114,7 @@ def _write(request, officer, what: str, form, key: str, call, success: str, **ex
         try:
             call(form.cleaned_data)
         except ValidationError as err:
-            _add_errors(form, err)
+            errors.add_to_form(form, err)
         else:
             messages.success(request, success)
             return redirect("personnel:officer-detail", pk=officer.pk)

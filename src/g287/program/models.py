@@ -13,15 +13,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from g287.program.choices import ApplicationStatus, CostCategory, CostParty  # noqa: F401  (their home)
 from g287.registry.choices import AgreementModel
-
-
-class ApplicationStatus(models.TextChoices):
-    RECEIVED = "received", "Received"
-    UNDER_EVALUATION = "under_evaluation", "Under evaluation"
-    APPROVED = "approved", "Approved"
-    DENIED = "denied", "Denied"
-    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 OPEN_STATUSES = (ApplicationStatus.RECEIVED, ApplicationStatus.UNDER_EVALUATION)
@@ -218,25 +211,6 @@ class Appropriation(models.Model):
 
     def __str__(self) -> str:
         return f"FY{self.fiscal_year}"
-
-
-class CostParty(models.TextChoices):
-    FEDERAL = "federal", "Federal (ICE)"
-    LOCAL = "local", "Local (the agency)"
-
-
-class CostCategory(models.TextChoices):
-    # Federal funds, the brief: training, IT infrastructure, program management, oversight.
-    TRAINING = "training", "Training of officers"
-    IT = "it", "IT infrastructure"
-    PROGRAM_MANAGEMENT = "program_management", "Program management"
-    OVERSIGHT = "oversight", "Oversight"
-    # Local funds: salaries and overtime, supplies, security equipment, training-related expenses.
-    SALARIES = "salaries", "Officer salaries"
-    OVERTIME = "overtime", "Overtime"
-    SUPPLIES = "supplies", "Administrative supplies"
-    EQUIPMENT = "equipment", "Security equipment"
-    TRAINING_EXPENSES = "training_expenses", "Training-related expenses (travel, lodging)"
 
 
 PARTY_OF = {

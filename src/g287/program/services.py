@@ -17,6 +17,7 @@ from django.forms.models import model_to_dict
 from g287.accounts.models import Role
 from g287.accounts.scoping import visible_agencies
 from g287.audit.services import record
+from g287.program.choices import AuditAction
 from g287.program import scoring
 from g287.program.fiscal import fiscal_year, fy_bounds
 from g287.program.models import (
@@ -48,7 +49,7 @@ RECORD_YEARS = 5  # how far back the civil-rights record looks
 def _role(actor) -> str | None:
     if actor is None:
         return None  # the system itself (imports, migrations)
-    return "program_office" if actor.is_superuser else actor.role
+    return Role.PROGRAM_OFFICE if actor.is_superuser else actor.role
 
 
 def _require(actor, *roles: str, what: str) -> None:
@@ -96,7 +97,7 @@ def create_application(actor, agency: Agency, model: str, received: date, *, ice
                              entered_by=actor if getattr(actor, "pk", None) else None, **declared)
     app.full_clean()
     app.save()
-    record(actor, "program.create_application", "program.application", app.pk, None, _snapshot(app))
+    record(actor, AuditAction.CREATE_APPLICATION, "program.application", app.pk, None, _snapshot(app))
     return app
 
 
@@ -108,7 +109,7 @@ def import_pending_applications(actor) -> list[ProgramApplication]:
     """
     _require(actor, Role.PROGRAM_OFFICE, what="Importing ICE's pending applications")
     created = _take_pending(actor)
-    record(actor, "program.import_pending_applications", "program.application", "bulk", None,
+    record(actor, AuditAction.IMPORT_PENDING_APPLICATIONS, "program.application", "bulk", None,
            {"created": [a.pk for a in created]})
     return created
 
@@ -119,7 +120,7 @@ def take_pending_on_import(sender=None, **kwargs) -> None:
     with transaction.atomic():
         created = _take_pending(None)
         if created:
-            record(None, "program.import_pending_applications", "program.application", "bulk", None,
+            record(None, AuditAction.IMPORT_PENDING_APPLICATIONS, "program.application", "bulk", None,
                    {"created": [a.pk for a in created]})
 
 
@@ -155,7 +156,7 @@ def update_declarations(actor, application: ProgramApplication, **values) -> Pro
         setattr(app, k, v)
     app.full_clean()
     app.save()
-    record(actor, "program.update_declarations", "program.application", app.pk, before, _snapshot(app))
+    record(actor, AuditAction.UPDATE_DECLARATIONS, "program.application", app.pk, before, _snapshot(app))
     return app
 
 
@@ -236,7 +237,7 @@ def start_evaluation(actor, application: ProgramApplication, on: date) -> Progra
     app.status = S.UNDER_EVALUATION
     app.save(update_fields=["status"])
     ev = _evaluate(actor, app, on)
-    record(actor, "program.start_evaluation", "program.application", app.pk, before,
+    record(actor, AuditAction.START_EVALUATION, "program.application", app.pk, before,
            {**_snapshot(app), "evaluation": _evaluation_dict(ev)})
     return app
 
@@ -248,7 +249,7 @@ def reevaluate(actor, application: ProgramApplication, on: date) -> Evaluation:
     _require_date(on, "on")
     app = _lock_open(application, S.UNDER_EVALUATION, action="evaluate")
     ev = _evaluate(actor, app, on)
-    record(actor, "program.evaluate", "program.application", app.pk, None, _evaluation_dict(ev))
+    record(actor, AuditAction.EVALUATE, "program.application", app.pk, None, _evaluation_dict(ev))
     return ev
 
 
@@ -353,6 +354,9 @@ class ShortfallNotAcknowledged(ValidationError):
                                                    + " Acknowledge the shortfall to approve anyway."})
 
 
+DECIDED = {"approve": AuditAction.APPROVE, "deny": AuditAction.DENY, "withdraw": AuditAction.WITHDRAW}
+
+
 def _decide(actor, application, status: str, decided: date, reason: str, allowed, action: str, **extra):
     _require_date(decided, "decided")
     if not (reason or "").strip():
@@ -368,7 +372,7 @@ def _decide(actor, application, status: str, decided: date, reason: str, allowed
     for k, v in extra.items():
         setattr(app, k, v)
     app.save()
-    record(actor, f"program.{action}", "program.application", app.pk, before, _snapshot(app))
+    record(actor, DECIDED[action], "program.application", app.pk, before, _snapshot(app))
     return app
 
 
@@ -415,7 +419,7 @@ def set_target(actor, fy: int, target: int, on: date, note: str = "") -> AnnualT
     row.target, row.set_on, row.note = target, on, note
     row.set_by = actor if getattr(actor, "pk", None) else None
     row.save()
-    record(actor, "program.set_target", "program.annual_target", row.pk, before, _snapshot(row))
+    record(actor, AuditAction.SET_TARGET, "program.annual_target", row.pk, before, _snapshot(row))
     return row
 
 
@@ -585,7 +589,7 @@ def save_entry(actor, obj):
     check_entry(obj)
     obj.save()
     # As stored (decimals at their scale), so the event says what the database holds.
-    record(actor, f"program.save_{name}", f"program.{name}", obj.pk, before,
+    record(actor, AuditAction.save_entry(name), f"program.{name}", obj.pk, before,
            _snapshot(type(obj).objects.get(pk=obj.pk)))
     return obj
 
@@ -599,7 +603,7 @@ def delete_entry(actor, obj) -> None:
         raise PermissionDenied(f"{actor.get_username()} may not delete {name.replace('_', ' ')} facts")
     before, pk = _snapshot(obj), obj.pk
     obj.delete()
-    record(actor, f"program.delete_{name}", f"program.{name}", pk, before, None)
+    record(actor, AuditAction.delete_entry(name), f"program.{name}", pk, before, None)
 
 
 def current_fy(day: date) -> int:

@@ -1,7 +1,6 @@
 from django.urls import include, path
 
 from g287.program import views
-from g287.program.api import router
 
 app_name = "program"
 urlpatterns = [
@@ -18,5 +17,5 @@ urlpatterns = [
     path("targets/", views.targets, name="targets"),
     path("capacity/", views.capacity, name="capacity"),
     path("funding/", views.funding, name="funding"),
-    path("api/", include(router.urls)),
+    path("api/", include("g287.program.api_urls")),
 ]

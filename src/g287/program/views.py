@@ -7,7 +7,6 @@ are shown to every signed-in user.
 
 from __future__ import annotations
 
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,7 +16,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from g287 import inputs
 from g287.accounts.models import Role
 from g287.accounts.scoping import scope, visible_agencies
 from g287.program import demo as program_demo
@@ -40,6 +38,7 @@ from g287.program.models import (
 )
 from g287.registry.models import Agreement, FieldOffice
 from g287.web.charts import bar_chart
+from g287.web import errors
 
 
 def _is_program_office(user) -> bool:
@@ -48,21 +47,6 @@ def _is_program_office(user) -> bool:
 
 def _receives(user) -> bool:
     return _is_program_office(user) or user.role == Role.FIELD_OFFICE
-
-
-def _day(request, name="as_of") -> date:
-    raw = request.GET.get(name)
-    if raw:
-        try:
-            return inputs.day(raw, name)
-        except inputs.InputError as exc:
-            messages.error(request, f"{exc.message}; showing today.")
-    return timezone.localdate()
-
-
-def _errors(request, exc: ValidationError) -> None:
-    for msg in exc.messages:
-        messages.error(request, msg)
 
 
 def _applications(user):
@@ -103,7 +87,7 @@ def application_new(request):
             app = services.create_application(request.user, data.pop("agency"), data.pop("model"),
                                               data.pop("received"), **data)
         except ValidationError as exc:
-            _errors(request, exc)
+            errors.show(request, exc)
         else:
             messages.success(request, f"Application of {app.agency.name} for the {app.model} model received.")
             return redirect("program:application-detail", app.pk)
@@ -131,7 +115,7 @@ def application_detail(request, pk: int):
                 services.update_declarations(request.user, app, **{
                     k: declarations.cleaned_data[k] for k in DeclarationsForm.Meta.fields})
             except ValidationError as exc:
-                _errors(request, exc)
+                errors.show(request, exc)
             else:
                 messages.success(request, "Declarations saved. Evaluate again to score them.")
                 return redirect("program:application-detail", app.pk)
@@ -156,7 +140,7 @@ def application_evaluate(request, pk: int):
         else:
             services.reevaluate(request.user, app, form.cleaned_data["on"])
     except ValidationError as exc:
-        _errors(request, exc)
+        errors.show(request, exc)
     else:
         messages.success(request, "Evaluation recorded.")
     return redirect("program:application-detail", app.pk)
@@ -175,7 +159,7 @@ def application_decide(request, pk: int, action: str):
     try:
         fn(request.user, app, form.cleaned_data["decided"], form.cleaned_data["reason"])
     except ValidationError as exc:
-        _errors(request, exc)
+        errors.show(request, exc)
     else:
         messages.success(request, f"Application {'denied' if action == 'deny' else 'withdrawn'}.")
     return redirect("program:application-detail", app.pk)
@@ -192,7 +176,7 @@ def application_approve(request, pk: int):
     if form.is_bound and form.is_valid():
         day = form.cleaned_data["decided"]
     elif request.GET.get("decided"):
-        day = _day(request, "decided")
+        day = errors.day_or_today(request, "decided")
         form = ApprovalForm(initial={"decided": day})
     found = services.shortfalls(app, day) if app.status == ApplicationStatus.UNDER_EVALUATION else []
     if form.is_bound and form.is_valid():
@@ -203,7 +187,7 @@ def application_approve(request, pk: int):
             form.add_error("acknowledge_shortfall", "Approving exceeds capacity: tick the acknowledgement to "
                                                     "approve anyway, or wait until capacity is there.")
         except ValidationError as exc:
-            _errors(request, exc)
+            errors.show(request, exc)
         else:
             messages.success(request, "Application approved." + (" The capacity shortfall was acknowledged."
                                                                  if found else ""))
@@ -228,7 +212,7 @@ def targets(request):
                 services.set_target(request.user, form.cleaned_data["fiscal_year"], form.cleaned_data["target"],
                                     today, form.cleaned_data["note"])
             except ValidationError as exc:
-                _errors(request, exc)
+                errors.show(request, exc)
             else:
                 messages.success(request, f"Target for FY{form.cleaned_data['fiscal_year']} set.")
                 return redirect("program:targets")
@@ -257,7 +241,7 @@ def targets(request):
 
 @login_required
 def capacity(request):
-    day = _day(request)
+    day = errors.day_or_today(request)
     user = request.user
     if _is_program_office(user):
         offices = list(FieldOffice.objects.order_by("name"))

@@ -9,11 +9,9 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
-from rest_framework import permissions, status, viewsets
+from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -136,13 +134,8 @@ class LineageCandidateViewSet(viewsets.ReadOnlyModelViewSet):
         candidate = self.get_object()
         body = DecisionRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            row, _counts = decide(request.user, candidate, body.validated_data["decision"],
-                                  body.validated_data["reason"], at=timezone.now())
-        except PermissionDenied as err:
-            raise ApiPermissionDenied(str(err)) from None
-        except ValidationError as err:
-            return Response(err.message_dict, status=status.HTTP_400_BAD_REQUEST)
+        row, _counts = decide(request.user, candidate, body.validated_data["decision"],
+                              body.validated_data["reason"], at=timezone.now())
         return Response(LineageDecisionSerializer(row).data)
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import django_filters
-from django.db import models as _models
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from g287.registry.choices import AgreementModel, TemplateVersion
+from g287 import inputs
+from g287.registry.choices import AgreementModel, ListingStatus, Status, TemplateVersion  # noqa: F401  (imported from here too)
 from g287.registry.models import Agency, Agreement, Observation, Publication
 
 
@@ -33,24 +33,7 @@ US_STATES = [
 STATE_NAMES = dict(US_STATES)
 
 
-class ListingStatus(_models.TextChoices):
-    """An agreement's status in ICE's lists alone."""
 
-    ACTIVE = "active", _("Active")
-    REMOVED = "removed", _("Removed")
-    SUPERSEDED = "superseded", _("Superseded")
-
-
-class Status(_models.TextChoices):
-    """An agreement's status on a day: a notice in effect (``registry.notices``) before ICE's listing."""
-
-    ACTIVE = "active", _("Active")
-    SUSPENDED = "suspended", _("Suspended")
-    TERMINATION_PENDING = "termination_pending", _("Termination pending")
-    SUSPENSION_PENDING = "suspension_pending", _("Suspension pending")
-    TERMINATED = "terminated", _("Terminated")
-    REMOVED = "removed", _("Removed")
-    SUPERSEDED = "superseded", _("Superseded")
 
 
 def newest_participating(as_of: date) -> Publication | None:
@@ -92,8 +75,14 @@ def _annotate_listing(queryset, as_of: date):
     return queryset.annotate(listing_on=Case(*whens, default=Value(Status.REMOVED.value), output_field=CharField()))
 
 
+class DayFilter(django_filters.DateFilter):
+    """A day read by ``g287.inputs.day`` (the years it accepts, the same message) instead of any date Python reads."""
+
+    field_class = inputs.DayField
+
+
 class _AsOfMixin(django_filters.FilterSet):
-    as_of = django_filters.DateFilter(method="_keep", label=_("Status as of"),
+    as_of = DayFilter(method="_keep", label=_("Status as of"),
                                       help_text=_("The day the status is derived for (today by default)."))
 
     def _keep(self, queryset, name, value):

@@ -18,18 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
-
 from g287.policy.rules import UnknownRuleSet, ruleset
+from g287.registry.choices import NoticeStatus
 from g287.registry.models import AgreementEvent
 
 
-class NoticeStatus(models.TextChoices):
-    TERMINATED = "terminated", _("Terminated")
-    SUSPENDED = "suspended", _("Suspended")
-    TERMINATION_PENDING = "termination_pending", _("Termination pending")
-    SUSPENSION_PENDING = "suspension_pending", _("Suspension pending")
+
 
 
 # Most serious first: the first that holds on a day is the agreement's notice status.

@@ -36,6 +36,7 @@ from g287.registry.extensions import agreement_blocks
 from g287.registry.models import Agency, Agreement, AgreementEvent, LineageCandidate, LineageDecision, Publication
 from g287.reports.services import registry_version
 from g287.web.cache import public_context, public_page
+from g287.web import errors
 
 PAGE_SIZE = 50
 
@@ -277,7 +278,7 @@ def lineage_decide(request, pk: int):
         row, _counts = decide(request.user, candidate, form.cleaned_data["decision"], form.cleaned_data["reason"],
                               at=timezone.now())
     except ValidationError as err:
-        for field, errs in err.message_dict.items():
+        for field, errs in errors.by_field(err).items():
             messages.error(request, f"#{pk} {field}: {' '.join(errs)}")
         return redirect(back)
     messages.success(request, f"{row.get_decision_display()} — {row.old_identity} → {row.new_identity}. "

@@ -16,21 +16,11 @@ from django.utils import timezone, translation
 
 from g287.registry.choices import AgreementModel
 from g287.reports import charts, services
+from g287.reports.choices import MEASURE_LABELS
 from g287.reports import measures as m
 from g287.web.charts import bar_chart
 
 MODEL_LABELS = dict(AgreementModel.choices)
-MEASURE_TITLES = {
-    "training_compliance": "Authorized officers certified and current in training",
-    "obligations_on_time": "Obligations met on time",
-    "obligations_overdue": "Obligations not met by their deadline",
-    "inspection_coverage": "Agencies inspected within their cycle",
-    "inspections_overdue": "Agencies with an overdue inspection",
-    "complaint_timeliness": "Complaints reported to ICE within 48 weekday hours",
-    "minor_charge_share": "Actions whose most serious charge is a misdemeanor or infraction",
-    "citizenship_claims": "Encounters where the person claimed U.S. citizenship",
-    "auditor_violations": "Actions the rules audit found against the rules",
-}
 
 
 @dataclass
@@ -92,7 +82,7 @@ def context(year: int) -> dict:
            for k in services.MODELS if any(r[k] for r in trend)], width=640, height=220) if trend else None
     measure_rows = []
     for meas in m.MEASURES:
-        measure_rows.append({"key": meas.key, "title": MEASURE_TITLES[meas.key], "kind": meas.kind,
+        measure_rows.append({"key": meas.key, "title": MEASURE_LABELS[meas.key], "kind": meas.kind,
                              "program": program[meas.key],
                              "models": [(MODEL_LABELS.get(r["model"], r["model"]), r["measures"][meas.key])
                                         for r in by_model]})

@@ -37,7 +37,7 @@ class Measure:
     by_model: bool = True  # False: the source has no model (complaints), so the model level leaves it out
 
 
-# The measures, in the order they are shown. Labels live with the pages and the data dictionary.
+# The measures, in the order they are shown. Their labels: reports/choices.py.
 MEASURES = [
     Measure("training_compliance", "share", "officers_compliant", "officers_authorized"),
     Measure("obligations_on_time", "share", "obligations_on_time", "obligations_due"),

@@ -149,13 +149,8 @@ COUNT_DESCRIPTIONS = {
     "auditor_actions": "Actions of the period re-decided by the rules audit.",
     "auditor_denied": "Of those, against at least one rule on the recorded facts.",
 }
-SHARE_DESCRIPTIONS = {
-    "training_compliance": "officers_compliant / officers_authorized.",
-    "obligations_on_time": "obligations_on_time / obligations_due.",
-    "inspection_coverage": "inspected_in_cycle / agencies_in_force.",
-    "complaint_timeliness": "complaints_notified_on_time / complaints_notice_due.",
-    "minor_charge_share": "actions_minor_charge / actions_with_charge.",
-}
+# Each share's formula, from the measure's own numerator and denominator.
+SHARE_DESCRIPTIONS = {x.key: f"{x.numerator} / {x.denominator}." for x in m.MEASURES if x.kind == "share"}
 LEVEL_KEYS = {"program": {"program": "Always 'all'."},
               "model": {"model": "The agreement model."},
               "state": {"state": "USPS code of the state or territory."},

@@ -1,16 +1,22 @@
-"""What every API endpoint shares: bounded paging and the answer to input that cannot be read.
+"""What every API endpoint shares: bounded paging and the one answer to a refusal.
 
 ``limit`` and ``offset`` are read by ``g287.inputs.whole`` (a limit of 2**63 used to overflow the database's
-integer and answer 500); an ``InputError`` raised anywhere in a view is a 400 naming the field.
+integer and answer 500). A view calls the service and lets its refusal through: ``exception_handler`` answers an
+``InputError`` or a Django ``ValidationError`` raised anywhere in a view with 400 and the messages by field
+(``detail`` when the refusal names none), and a Django ``PermissionDenied`` with 403 and its message (DRF's own
+handler does that part).
 """
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from rest_framework import pagination, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from g287 import inputs
+from g287.web import errors
 
 MAX_LIMIT = 1000
 
@@ -35,8 +41,10 @@ class Pagination(pagination.LimitOffsetPagination):
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, inputs.InputError):
-        return Response({exc.field: [exc.message]}, status=status.HTTP_400_BAD_REQUEST)
+    """REST_FRAMEWORK's EXCEPTION_HANDLER: the project's refusals as DRF answers, the rest as DRF answers them."""
+    if isinstance(exc, (inputs.InputError, ValidationError)):
+        set_rollback()
+        return Response(errors.by_field(exc), status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)
 
 

@@ -108,7 +108,7 @@ def context_for(user) -> dict:
         from g287.reports import services as rs
 
         from g287.reports.measures import MEASURES
-        from g287.reports.views import MEASURE_LABELS
+        from g287.reports.choices import MEASURE_LABELS
 
         data = rs.measure_tables(today, None, levels=("program",))
         values = data["levels"]["program"][0]["measures"] if data["levels"]["program"] else {}

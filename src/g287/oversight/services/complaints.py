@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from g287.audit.services import record
+from g287.oversight.choices import AuditAction
 from g287.operations import localtime
 from g287.oversight import roles
 from g287.oversight.models import About, Allegation, Complaint, ComplaintObligation, Outcome, Source, Stage
@@ -74,7 +75,7 @@ def receive_complaint(actor, agency, received: datetime, *, officer=None, summar
     due = clock.notify_ice_due(local)
     ComplaintObligation.objects.create(complaint=complaint, code=ComplaintObligation.Code.NOTIFY_ICE_OF_COMPLAINT,
                                        due=localtime.split(due, zone)[1], due_local=localtime.iso_local(due))
-    record(actor, "oversight.receive_complaint", "oversight.complaint", complaint.pk, None, _complaint_dict(complaint))
+    record(actor, AuditAction.RECEIVE_COMPLAINT, "oversight.complaint", complaint.pk, None, _complaint_dict(complaint))
     return complaint
 
 
@@ -108,7 +109,7 @@ def notify_ice(actor, complaint: Complaint, at: datetime | None = None) -> Compl
     before = _complaint_dict(complaint)
     ob.fulfilled_at = instant
     ob.save(update_fields=["fulfilled_at"])
-    action = "oversight.forward_complaint" if complaint.about == About.NON_DESIGNATED else "oversight.notify_ice"
+    action = AuditAction.FORWARD_COMPLAINT if complaint.about == About.NON_DESIGNATED else AuditAction.NOTIFY_ICE
     record(actor, action, "oversight.complaint", complaint.pk, before, _complaint_dict(complaint))
     return complaint
 
@@ -131,7 +132,7 @@ def start_investigation(actor, complaint: Complaint, started: date) -> Complaint
     before = _complaint_dict(complaint)
     complaint.investigation_started = started
     complaint.save(update_fields=["investigation_started"])
-    record(actor, "oversight.start_investigation", "oversight.complaint", complaint.pk, before,
+    record(actor, AuditAction.START_INVESTIGATION, "oversight.complaint", complaint.pk, before,
            _complaint_dict(complaint))
     return complaint
 
@@ -162,7 +163,7 @@ def resolve_complaint(actor, complaint: Complaint, resolved: date, *, outcome: s
     end = localtime.split(datetime.combine(last_day + timedelta(days=1), time()), zone)[1]
     ComplaintObligation.objects.create(complaint=complaint, code=ComplaintObligation.Code.REPORT_COMPLAINT_RESOLUTION,
                                        due=end, due_local=last_day.isoformat())
-    record(actor, "oversight.resolve_complaint", "oversight.complaint", complaint.pk, before,
+    record(actor, AuditAction.RESOLVE_COMPLAINT, "oversight.complaint", complaint.pk, before,
            _complaint_dict(complaint))
     if outcome == Outcome.SUSTAINED and complaint.allegation == Allegation.RACIAL_PROFILING:
         from g287.oversight.services.sanctions import propose_rescission
@@ -184,7 +185,7 @@ def report_resolution(actor, complaint: Complaint, at: datetime | None = None) -
     before = _complaint_dict(complaint)
     ob.fulfilled_at = instant
     ob.save(update_fields=["fulfilled_at"])
-    record(actor, "oversight.report_resolution", "oversight.complaint", complaint.pk, before,
+    record(actor, AuditAction.REPORT_RESOLUTION, "oversight.complaint", complaint.pk, before,
            _complaint_dict(complaint))
     return complaint
 

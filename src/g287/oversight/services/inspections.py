@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from g287.audit.services import record
+from g287.oversight.choices import AuditAction
 from g287.oversight import roles
 from g287.oversight.models import CorrectiveAction, Finding, Inspection, InspectionCycle
 from g287.registry.choices import AgreementModel
@@ -47,7 +48,7 @@ def record_inspection(actor, agency, kind: str, held: date, *, summary: str = ""
     ins = Inspection.objects.create(agency=agency, agreement=agreement, kind=kind, held=held, summary=summary.strip(),
                                     recorded_by=actor if getattr(actor, "pk", None) else None,
                                     recorded=timezone.now())
-    record(actor, "oversight.record_inspection", "oversight.inspection", ins.pk, None,
+    record(actor, AuditAction.RECORD_INSPECTION, "oversight.inspection", ins.pk, None,
            {"agency": agency.pk, "agreement": getattr(agreement, "pk", None), "kind": kind, "held": held,
             "summary": ins.summary})
     return ins
@@ -63,7 +64,7 @@ def add_finding(actor, inspection: Inspection, *, severity: str, clause: str, de
                                      clause=_text(clause, "clause", "the MOA clause"),
                                      description=_text(description, "description", "a description"),
                                      recorded_by=actor if getattr(actor, "pk", None) else None)
-    record(actor, "oversight.add_finding", "oversight.finding", finding.pk, None,
+    record(actor, AuditAction.ADD_FINDING, "oversight.finding", finding.pk, None,
            {"inspection": inspection.pk, "severity": severity, "clause": finding.clause,
             "description": finding.description})
     return finding
@@ -78,7 +79,7 @@ def add_corrective_action(actor, finding: Finding, *, description: str, due: dat
     ca = CorrectiveAction.objects.create(finding=finding, description=_text(description, "description",
                                                                             "a description"),
                                          due=due, recorded_by=actor if getattr(actor, "pk", None) else None)
-    record(actor, "oversight.add_corrective_action", "oversight.correctiveaction", ca.pk, None,
+    record(actor, AuditAction.ADD_CORRECTIVE_ACTION, "oversight.correctiveaction", ca.pk, None,
            {"finding": finding.pk, "description": ca.description, "due": due})
     return ca
 
@@ -96,7 +97,7 @@ def close_corrective_action(actor, ca: CorrectiveAction, closed: date, note: str
     ca.closed, ca.closure_note = closed, (note or "").strip()
     ca.closed_by = actor if getattr(actor, "pk", None) else None
     ca.save(update_fields=["closed", "closure_note", "closed_by"])
-    record(actor, "oversight.close_corrective_action", "oversight.correctiveaction", ca.pk, before,
+    record(actor, AuditAction.CLOSE_CORRECTIVE_ACTION, "oversight.correctiveaction", ca.pk, before,
            {"closed": closed, "closure_note": ca.closure_note})
     return ca
 
@@ -116,6 +117,6 @@ def set_inspection_cycle(actor, model: str, months: int) -> InspectionCycle:
     row = InspectionCycle.objects.select_for_update().filter(model=model).first()
     before = None if row is None else {"months": row.months}
     row, _ = InspectionCycle.objects.update_or_create(model=model, defaults={"months": months})
-    record(actor, "oversight.set_inspection_cycle", "oversight.inspectioncycle", row.pk, before,
+    record(actor, AuditAction.SET_INSPECTION_CYCLE, "oversight.inspectioncycle", row.pk, before,
            {"model": model, "months": months})
     return row

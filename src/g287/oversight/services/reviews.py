@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from g287.audit.services import record
+from g287.oversight.choices import AuditAction
 from g287.operations.models import Action
 from g287.oversight import roles
 from g287.oversight.models import ReviewItem, ReviewSampleRate
@@ -90,7 +91,7 @@ def enqueue_for_review(action: Action, actor=None) -> ReviewItem | None:
         return None
     item = ReviewItem.objects.create(action=action, agency_id=action.agreement.agency_id, reason=reason,
                                      queued=timezone.now())
-    record(actor, "oversight.enqueue_review", "oversight.reviewitem", item.pk, None, _item_dict(item))
+    record(actor, AuditAction.ENQUEUE_REVIEW, "oversight.reviewitem", item.pk, None, _item_dict(item))
     return item
 
 
@@ -115,7 +116,7 @@ def backfill_review_queue(actor=None, agency=None) -> int:
             items.append(ReviewItem(action=action, agency_id=ag.pk, reason=reason, queued=now))
     ReviewItem.objects.bulk_create(items, batch_size=2000)
     if items:
-        record(actor, "oversight.backfill_review_queue", "oversight.reviewitem", "batch", None,
+        record(actor, AuditAction.BACKFILL_REVIEW_QUEUE, "oversight.reviewitem", "batch", None,
                {"queued": len(items), "first_action": items[0].action_id, "last_action": items[-1].action_id,
                 "agency": getattr(agency, "pk", None)})
     return len(items)
@@ -131,7 +132,7 @@ def _decide(actor, item: ReviewItem, decision: str, reason: str, at: datetime | 
     item.decided_at = at or timezone.now()
     item.decided_by = actor if getattr(actor, "pk", None) else None
     item.save(update_fields=["decision", "return_reason", "decided_at", "decided_by"])
-    record(actor, f"oversight.{'sign' if decision == ReviewItem.Decision.SIGNED else 'return'}_review",
+    record(actor, AuditAction.SIGN_REVIEW if decision == ReviewItem.Decision.SIGNED else AuditAction.RETURN_REVIEW,
            "oversight.reviewitem", item.pk, before, _item_dict(item))
     return item
 
@@ -166,7 +167,7 @@ def set_sample_rate(actor, rate, agency=None) -> ReviewSampleRate:
     else:
         row.rate = rate
         row.save(update_fields=["rate"])
-    record(actor, "oversight.set_sample_rate", "oversight.reviewsamplerate", row.pk, before,
+    record(actor, AuditAction.SET_SAMPLE_RATE, "oversight.reviewsamplerate", row.pk, before,
            {"agency": getattr(agency, "pk", None), "rate": rate})
     return row
 

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from g287.audit.services import record
+from g287.oversight.choices import AuditAction
 from g287.oversight import roles
 from g287.oversight.models import About, Complaint, Sanction
 from g287.oversight.schedule import agreements_in_force, effective_date
@@ -128,7 +129,7 @@ def impose(actor, kind: str, reason: str, start: date, *, agency, officer=None, 
     _carry_out(actor, s, start, exigent=exigent, length_days=length_days)
     s.decided_at, s.decided_by = s.proposed_at, _user(actor)
     s.save()
-    record(actor, "oversight.impose_sanction", "oversight.sanction", s.pk, None, _dict(s))
+    record(actor, AuditAction.IMPOSE_SANCTION, "oversight.sanction", s.pk, None, _dict(s))
     return s
 
 
@@ -139,7 +140,7 @@ def propose(actor, kind: str, reason: str, *, agency, officer=None, agreement=No
     s = _new(kind, reason, agency=agency, officer=officer, agreement=agreement, complaint=complaint,
              details=details, status=Sanction.Status.PROPOSED, actor=actor, lapsed=lapsed)
     s.save()
-    record(actor, "oversight.propose_sanction", "oversight.sanction", s.pk, None, _dict(s))
+    record(actor, AuditAction.PROPOSE_SANCTION, "oversight.sanction", s.pk, None, _dict(s))
     return s
 
 
@@ -158,7 +159,7 @@ def accept(actor, sanction: Sanction, start: date, *, exigent: bool = False,
     _carry_out(actor, s, start, exigent=exigent, length_days=length_days)
     s.status, s.decided_at, s.decided_by = Sanction.Status.IMPOSED, timezone.now(), _user(actor)
     s.save()
-    record(actor, "oversight.accept_sanction", "oversight.sanction", s.pk, before, _dict(s))
+    record(actor, AuditAction.ACCEPT_SANCTION, "oversight.sanction", s.pk, before, _dict(s))
     return s
 
 
@@ -175,7 +176,7 @@ def decline(actor, sanction: Sanction, reason: str) -> Sanction:
     s.status, s.decided_at, s.decided_by, s.decision_reason = (Sanction.Status.DECLINED, timezone.now(),
                                                                _user(actor), reason)
     s.save()
-    record(actor, "oversight.decline_sanction", "oversight.sanction", s.pk, before, _dict(s))
+    record(actor, AuditAction.DECLINE_SANCTION, "oversight.sanction", s.pk, before, _dict(s))
     return s
 
 
@@ -201,7 +202,7 @@ def lift(actor, sanction: Sanction, lifted: date) -> Sanction:
         ps.lift_suspension(actor, s.notice, lifted)
     s.lifted = lifted
     s.save()
-    record(actor, "oversight.lift_sanction", "oversight.sanction", s.pk, before, _dict(s))
+    record(actor, AuditAction.LIFT_SANCTION, "oversight.sanction", s.pk, before, _dict(s))
     return s
 
 
