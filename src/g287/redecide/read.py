@@ -20,7 +20,7 @@ from datetime import date
 import polars as pl
 from django.db import connection as default_connection
 
-from g287.operations.bulk import ACTION_SCHEMA, BIT, FactTables, engine_facts_tables
+from g287.redecide.bulk import ACTION_SCHEMA, BIT, FactTables, engine_facts_tables
 from g287.policy import facts as pf
 from g287.policy.facts import FUNCTIONS
 
