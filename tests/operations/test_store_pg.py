@@ -12,7 +12,7 @@ from django.forms.models import model_to_dict
 from g287.audit.models import AuditChainHead, AuditEvent
 from g287.audit.services import verify
 from g287.operations import services as ops
-from g287.operations.facts import load as load_facts
+from g287.personnel.facts import load as load_facts
 from g287.operations.models import Action, ActionReference
 from g287.oversight.models import ReviewItem
 from tests.audit.test_chain import tampering

@@ -21,7 +21,7 @@ from g287 import inputs
 from g287.accounts.models import Role
 from g287.accounts.scoping import visible_agencies
 from g287.operations import deadlines as dl
-from g287.operations.facts import FactsError
+from g287.personnel.facts import FactsError
 from g287.operations.forms import ActionForm
 from g287.operations.models import Action, Obligation
 from g287.operations.services import fulfil_reported, may_record, record_reported

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from g287.operations.facts import facts_for, officer_facts
+from g287.personnel.facts import facts_for, officer_facts
 from g287.personnel.models import Officer
 from g287.policy import facts as pf
 from g287.policy.clock import add_years

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from g287.audit.services import record
-from g287.operations import localtime
+from g287.registry import localtime
 from g287.oversight import roles
 from g287.oversight.models import About, Allegation, Complaint, ComplaintObligation, Outcome, Source, Stage
 from g287.policy import clock
