@@ -23,6 +23,9 @@ from django.db import connection as default_connection
 from g287.redecide.bulk import ACTION_SCHEMA, BIT, FactTables, engine_facts_tables
 from g287.policy import facts as pf
 from g287.policy.facts import FUNCTIONS
+from g287.personnel.facts import FactsError
+from g287.personnel.models import Authorization, ExamScore, Officer, Training
+from g287.registry.models import Agreement, AgreementEvent
 
 # An action travels as five integers: ids, the local day (days since 1970-01-01) and one integer packing
 # the function (its index in FUNCTIONS, low 4 bits) and the yes/no facts (one bit each), so neither
@@ -197,8 +200,6 @@ def read_actions_and_masks(scope: Scope = Scope(), conn=None, *, stored: bool = 
 
 
 def read_fact_tables(agreement_ids, officer_ids) -> FactTables:
-    from g287.personnel.models import Authorization, ExamScore, Officer, Training
-    from g287.registry.models import Agreement, AgreementEvent
 
     agreement_ids, officer_ids = list(agreement_ids), list(officer_ids)
     # Long id lists become a read of the whole (small) table rather than a statement with too many parameters.
@@ -210,7 +211,6 @@ def read_fact_tables(agreement_ids, officer_ids) -> FactTables:
     for a in agreements:
         a["detention_agreement"] = a.pop("agency__detention_agreement")
         if not a["template_version"] or a["signed"] is None:
-            from g287.personnel.facts import FactsError
 
             raise FactsError(f"agreement id {a['id']} has no MOA template version or signing date: "
                              "its actions cannot be decided")

@@ -9,6 +9,7 @@ import polars as pl
 
 from g287.redecide.read import Scope, read_actions_and_masks, read_fact_tables
 from g287.redecide.bulk import BIT, decide_all, per_agency_report
+from g287.registry.models import Agency
 
 
 @dataclass
@@ -41,7 +42,6 @@ class RedecideResult:
 
 
 def redecide_actions(scope: Scope = Scope(), *, compare_stored: bool = True) -> RedecideResult:
-    from g287.registry.models import Agency
 
     t0 = time.perf_counter()
     actions, stored = read_actions_and_masks(scope, stored=compare_stored)

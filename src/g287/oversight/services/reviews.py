@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from g287.audit.services import record
+from g287.accounts.scoping import scope
 from g287.oversight import roles
 from g287.oversight.models import ReviewItem, ReviewSampleRate
 from g287.registry.choices import AgreementModel
@@ -189,7 +190,6 @@ def set_sample_rate(actor, rate, agency=None) -> ReviewSampleRate:
 
 
 def review_queue(user, *, pending: bool = True, as_of=None):
-    from g287.accounts.scoping import scope
 
     qs = ReviewItem.objects.select_related("action__officer", "action__agreement", "agency", "decided_by")
     if pending:
