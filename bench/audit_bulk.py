@@ -4,7 +4,7 @@
 (so settings and peak memory are measured apart):
 
 1. ``generate``: a fresh database, migrated, filled by ``bench/generate.py`` (synthetic, seeded);
-2. ``audit``: ``audit_actions()`` over every action, reading the rows out of the database included (timed, peak
+2. ``audit``: ``redecide_actions()`` over every action, reading the rows out of the database included (timed, peak
    memory = the process's maximum resident set), then the per-action path (``operations.services.redecide``:
    facts gathered from the database for each action, then ``evaluate``) over a random sample, and the two
    compared action by action on that sample; the bulk pass is also compared with every stored decision.
@@ -56,8 +56,8 @@ def worker_audit(sample: int) -> dict:
     _setup()
     from django.db import connection
 
-    from g287.operations.auditor import audit_actions
-    from g287.operations.bulk import codes_of
+    from g287.redecide.run import redecide_actions
+    from g287.redecide.bulk import codes_of
     from g287.operations.models import Action
     from g287.operations.services import redecide
 
@@ -65,7 +65,7 @@ def worker_audit(sample: int) -> dict:
         with connection.cursor() as cur:
             cur.execute("ANALYZE")
     t0 = time.perf_counter()
-    result = audit_actions()
+    result = redecide_actions()
     bulk_s = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     masks = dict(result.decided.select("id", "mask").iter_rows())

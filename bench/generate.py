@@ -15,7 +15,7 @@ seed and sizes it produces the same rows.
   trainings, actions, and whatever a benchmark adds from the signing dates on, then reach back to ``since``.
 - Actions: mostly what the model delegates, done properly, with a share of mistakes (wrong place, no
   charge, unsigned warrant, acting before the authorization or after a lapse ...). Each is decided by the
-  engine on the same facts ``operations.facts.facts_for`` would gather, and stored with its decision,
+  engine on the same facts ``personnel.facts.facts_for`` would gather, and stored with its decision,
   violations and obligations in bulk (``executemany`` on SQLite, ``COPY`` on PostgreSQL).
 
 Usage: ``python bench/generate.py --actions 1000000 [--since 2016-11-01 --until 2026-10-31]`` (uses
@@ -183,8 +183,8 @@ def generate(sizes: Sizes | None = None, *, actor=None, progress=None) -> Genera
     from django.db import connection, transaction
 
     from g287.audit.services import record
-    from g287.operations import localtime
-    from g287.operations.facts import agreement_facts
+    from g287.registry import localtime
+    from g287.personnel.facts import agreement_facts
     from g287.personnel.models import Authorization, ExamScore, Officer, Training
     from g287.policy import evaluate
     from g287.policy import facts as pf

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "g287.registry",
     "g287.personnel",
     "g287.operations",
+    "g287.redecide",
     "g287.oversight",
     "g287.program",
     "g287.moa",

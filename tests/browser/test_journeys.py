@@ -24,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from g287.accounts.models import Assignment, Role, User
-from g287.operations.localtime import zone_for
+from g287.registry.localtime import zone_for
 from g287.operations.models import Action
 from g287.operations.services import ActionInput, record_reported
 from g287.oversight.models import Complaint, Finding, Inspection, ReviewItem

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from g287.accounts.models import Role, User
-from g287.operations import localtime
+from g287.registry import localtime
 from g287.operations.models import Action
 from g287.operations.services import ActionInput, record_reported, when_problem
 from g287.operations.uploads import UploadRejected, import_actions

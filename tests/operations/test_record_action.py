@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from g287.audit.models import AuditEvent
-from g287.operations.facts import FactsError, facts_for
+from g287.personnel.facts import FactsError, facts_for
 from g287.operations.models import Action, ActionViolation, Obligation
 from g287.operations.services import ActionInput, decide, record_action
 from g287.personnel import services as ps

@@ -1,4 +1,5 @@
-"""Recording in one PostgreSQL statement (``operations.store_pg``) stores exactly what the ORM path stores.
+"""Recording in one PostgreSQL statement (``operations.store_pg``) stores exactly what the writer's other strategy
+(multi-row inserts in a transaction) stores.
 
 These tests run outside a test transaction (the one-statement path is taken only outside one), on PostgreSQL.
 """
@@ -12,7 +13,7 @@ from django.forms.models import model_to_dict
 from g287.audit.models import AuditChainHead, AuditEvent
 from g287.audit.services import verify
 from g287.operations import services as ops
-from g287.operations.facts import load as load_facts
+from g287.personnel.facts import load as load_facts
 from g287.operations.models import Action, ActionReference
 from g287.oversight.models import ReviewItem
 from tests.audit.test_chain import tampering
@@ -72,7 +73,7 @@ def test_one_statement_stores_what_the_orm_path_stores(world):
             o, ag, facts = load_facts(officer.pk, agreement.pk)
             fast = ops.record_reported(coord, o, ag, _input(case), ref, facts=facts)
             o, ag, facts = load_facts(officer.pk, agreement.pk)
-            with transaction.atomic():  # inside a transaction: the ORM path
+            with transaction.atomic():  # inside a transaction: multi-row inserts
                 slow = ops.record_reported(coord, o, ag, _input(case), ref and f"slow-{i}", facts=facts)
             # the one statement, except for a warrant the WSO sample may pick (drawn from the stored id)
             assert hasattr(fast.action, "audit_seq") is not wso and not hasattr(slow.action, "audit_seq")

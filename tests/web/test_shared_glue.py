@@ -13,7 +13,7 @@ from g287.accounts.choices import Role
 from g287.reports import annual, opendata
 from g287.reports.choices import MEASURE_HEADS, MEASURE_LABELS
 from g287.reports.measures import MEASURES
-from g287.web import errors
+from g287 import errors
 from g287.web.api import exception_handler
 
 

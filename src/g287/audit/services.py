@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from g287.audit.models import AuditChainHead, AuditEvent
+from g287.rows import insert
 
 GENESIS = "0" * 64
 
@@ -132,7 +133,7 @@ def record_many(actor, items: list[tuple], at: datetime | None = None) -> list[A
                                  object_type=p.object_type, object_id=object_id, before=p.before, after=p.after,
                                  prev_hash=prev, hash=digest))
         last_prev, prev = prev, digest
-    AuditEvent.objects.bulk_create(events)
+    insert(AuditEvent, events, connection)  # multi-row inserts without compiling a query (g287.rows)
     AuditChainHead.objects.filter(id=1).update(seq=seq, hash=prev, prev_hash=last_prev)
     return events
 

@@ -22,6 +22,7 @@ from g287.oversight.models import ComplaintObligation
 from g287.oversight.services import receive_complaint, resolve_complaint
 from g287.personnel import services as ps
 from g287.policy import Decision, Obligation, Violation
+from g287.policy.facts import fact_values
 from g287.registry.models import Agency, Agreement
 
 ACTOR = None  # the audit events written here are rolled back with everything else
@@ -75,12 +76,7 @@ class DatabaseBackend:
             loaded = _Loaded(scenario)
             for a in scenario.actions:
                 row, _ = record_action(ACTOR, loaded.officers[a.officer], loaded.agreements[a.agreement], ActionInput(
-                    function=a.function, at=a.at, location=str(a.location),
-                    in_lea_custody=a.subject.in_lea_custody, criminal_charge=str(a.subject.criminal_charge),
-                    ice_designated=a.subject.ice_designated, usc_claim=a.subject.usc_claim,
-                    warrant_signed_by_ice=a.warrant_signed_by_ice,
-                    reason_to_believe=a.conditions.reason_to_believe,
-                    likely_to_escape=a.conditions.likely_to_escape))
+                    at=a.at, **fact_values(scenario.facts_for(a)[1])))
                 out[a.id] = stored_decision(Action.objects.get(pk=row.pk))
             transaction.set_rollback(True)
         return out

@@ -14,7 +14,7 @@ from g287.moa.models import MoaDocument
 from g287.moa.search import search as full_text
 from g287.moa.services import confirm_match, document_path, may_correct
 from g287.registry.models import Agreement
-from g287.web import errors as refusals
+from g287 import errors as refusals
 
 
 def search(request):

@@ -22,12 +22,13 @@ from rest_framework.views import APIView
 
 from g287 import inputs
 from g287.operations import deadlines as dl
-from g287.operations.facts import FactsError
-from g287.operations.facts import load as load_facts
-from g287.operations.models import FUNCTION_CHOICES, Action, ActionReference, ChargeLevel, CriminalCharge, Location, Obligation
+from g287.personnel.facts import FactsError
+from g287.personnel.facts import load as load_facts
+from g287.operations.models import Action, ActionReference, Obligation
 from g287.operations.services import ActionInput, fulfil_reported, record_reported
 from g287.operations.visibility import visible_actions
 from g287.personnel.models import Officer
+from g287.policy.facts import ACTION_FACTS, FACT_NAMES, ActionFact
 from g287.registry.models import Agreement
 
 
@@ -67,10 +68,8 @@ class ActionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Action
-        fields = ["id", "agency", "officer", "officer_reference", "agreement", "function", "at", "local_date",
-                  "local_time", "location", "subject_ref", "in_lea_custody", "criminal_charge", "charge_level",
-                  "ice_designated", "usc_claim", "warrant_signed_by_ice", "reason_to_believe", "likely_to_escape",
-                  "decision", "allowed", "flagged_for_review", "violations", "obligations", "recorded",
+        fields = ["id", "agency", "officer", "officer_reference", "agreement", "at", "local_date", "local_time",
+                  *FACT_NAMES, "decision", "allowed", "flagged_for_review", "violations", "obligations", "recorded",
                   "external_ref"]
 
     def get_decision(self, obj) -> str:
@@ -83,23 +82,27 @@ class ActionSerializer(serializers.ModelSerializer):
             return ""
 
 
+def _input_field(f: ActionFact) -> serializers.Field:
+    """The API's field for one of an action's facts, from its declaration."""
+    text = {"help_text": f.help} if f.help else {}
+    if f.type is bool:
+        return serializers.BooleanField(default=f.default, **text)
+    if f.choices:
+        if f.required:
+            return serializers.ChoiceField(choices=list(f.choices), **text)
+        blank = {"required": False, "allow_blank": True} if f.default == "" else {}
+        return serializers.ChoiceField(choices=list(f.choices), default=f.default, **blank, **text)
+    return serializers.CharField(max_length=f.max_length, required=False, allow_blank=True, default=f.default, **text)
+
+
 class ActionInputSerializer(serializers.Serializer):
-    """An action as reported. ``at`` without an offset is the agency's local wall time."""
+    """An action as reported: the officer, the agreement, ``at`` (without an offset, the agency's local wall time),
+    the action's facts as declared (``g287.policy.facts.ACTION_FACTS``) and the reporter's reference."""
 
     officer = serializers.IntegerField()
     agreement = serializers.IntegerField()
-    function = serializers.ChoiceField(choices=FUNCTION_CHOICES)
     at = serializers.CharField(help_text="ISO date-time; without an offset it is the agency's local wall time")
-    location = serializers.ChoiceField(choices=Location.choices, default=Location.LEA_FACILITY)
-    subject_ref = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    in_lea_custody = serializers.BooleanField(default=True)
-    criminal_charge = serializers.ChoiceField(choices=CriminalCharge.choices, default=CriminalCharge.PENDING)
-    charge_level = serializers.ChoiceField(choices=ChargeLevel.choices, required=False, allow_blank=True, default="")
-    ice_designated = serializers.BooleanField(default=False)
-    usc_claim = serializers.BooleanField(default=False)
-    warrant_signed_by_ice = serializers.BooleanField(default=True)
-    reason_to_believe = serializers.BooleanField(default=False)
-    likely_to_escape = serializers.BooleanField(default=False)
+    locals().update({f.name: _input_field(f) for f in ACTION_FACTS})  # the class body's namespace: fields
     external_ref = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
     def validate_at(self, value):
@@ -120,17 +123,16 @@ def _created_payload(row: Action, external_ref: str) -> dict:
     The same fields and formats (a test compares the two on stored actions); building a model serializer
     per request costs more than recording the action does."""
     dt = _DATETIME.to_representation
-    return {
+    out = {
         "id": row.pk, "agency": row.agreement.agency_id, "officer": row.officer_id,
-        "officer_reference": row.officer.reference, "agreement": row.agreement_id, "function": row.function,
+        "officer_reference": row.officer.reference, "agreement": row.agreement_id,
         "at": dt(row.at), "local_date": _DATE.to_representation(row.local_date),
-        "local_time": _TIME.to_representation(row.local_time), "location": row.location,
-        "subject_ref": row.subject_ref, "in_lea_custody": row.in_lea_custody,
-        "criminal_charge": row.criminal_charge, "charge_level": row.charge_level,
-        "ice_designated": row.ice_designated, "usc_claim": row.usc_claim,
-        "warrant_signed_by_ice": row.warrant_signed_by_ice, "reason_to_believe": row.reason_to_believe,
-        "likely_to_escape": row.likely_to_escape, "decision": "allow" if row.allowed else "deny",
-        "allowed": row.allowed, "flagged_for_review": row.flagged_for_review,
+        "local_time": _TIME.to_representation(row.local_time)}
+    for name in FACT_NAMES:
+        out[name] = getattr(row, name)
+    out.update({
+        "decision": "allow" if row.allowed else "deny", "allowed": row.allowed,
+        "flagged_for_review": row.flagged_for_review,
         "violations": [{"code": v.code, "message": v.message, "citation": v.citation}
                        for v in row._prefetched_objects_cache["violations"]],
         "obligations": [{"id": o.pk, "action": row.pk, "code": o.code, "message": o.message, "citation": o.citation,
@@ -138,14 +140,15 @@ def _created_payload(row: Action, external_ref: str) -> dict:
                          "fulfilled_at": None if o.fulfilled_at is None else dt(o.fulfilled_at)}
                         for o in row._prefetched_objects_cache["obligations"]],
         "recorded": dt(row.recorded), "external_ref": external_ref,
-    }
+    })
+    return out
 
 
-_FAST_CHOICES = {"function": frozenset(dict(FUNCTION_CHOICES)), "location": frozenset(Location.values),
-                 "criminal_charge": frozenset(CriminalCharge.values), "charge_level": frozenset(ChargeLevel.values) | {""}}
-_FAST_BOOLS = ("in_lea_custody", "ice_designated", "usc_claim", "warrant_signed_by_ice", "reason_to_believe",
-               "likely_to_escape")
-_FAST_TEXT = ("subject_ref", "external_ref")
+# The declared facts by kind: choices (with "" where a fact may be left empty), yes/no, and short text.
+_FAST_CHOICES = {f.name: frozenset(f.values) | ({""} if f.default == "" else frozenset())
+                 for f in ACTION_FACTS if f.choices}
+_FAST_BOOLS = tuple(f.name for f in ACTION_FACTS if f.type is bool)
+_FAST_TEXT = tuple(f.name for f in ACTION_FACTS if f.type is str and not f.choices) + ("external_ref",)
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,9 @@ from django.utils import timezone
 from g287.accounts.models import Role
 from g287.audit.services import record
 from g287.operations.models import Obligation, OverdueNotice
+from g287.operations.visibility import visible_actions, visible_complaints
+from g287.oversight import roles
+from g287.oversight.models import ComplaintObligation
 
 
 def may_see_deadlines(user) -> bool:
@@ -37,7 +40,6 @@ _MARK_ACTION_ROLES = frozenset({Role.PROGRAM_OFFICE, Role.FIELD_OFFICE, Role.SUP
 
 def may_mark(user, kind: str) -> bool:
     """Whether the deadline page offers ``user`` to mark a visible deadline of ``kind`` fulfilled."""
-    from g287.oversight import roles
 
     if not may_see_deadlines(user):
         return False
@@ -85,7 +87,6 @@ def aware(value: datetime | None) -> datetime:
 def action_obligations(user=None, as_of: datetime | None = None):
     """Obligations of actions that had happened by ``as_of``, scoped to what ``user`` may see
     (``None``: all, for the system's own check)."""
-    from g287.operations.visibility import visible_actions
 
     qs = Obligation.objects.select_related("action__agreement__agency", "action__officer")
     if user is not None:
@@ -96,9 +97,6 @@ def action_obligations(user=None, as_of: datetime | None = None):
 
 
 def complaint_obligations(user=None, as_of: datetime | None = None):
-    from g287.oversight.models import ComplaintObligation
-
-    from g287.operations.visibility import visible_complaints
 
     qs = ComplaintObligation.objects.select_related("complaint__agency")
     if user is not None:
@@ -115,7 +113,6 @@ def _overdue_q(as_of: datetime) -> Q:
 def deadlines(user=None, as_of: datetime | None = None, *, overdue: bool = False, open_only: bool = False,
               agency_id: int | None = None, field_office_id: int | None = None) -> list[Deadline]:
     """Every deadline ``user`` may see as of ``as_of`` (now by default), soonest first."""
-    from g287.oversight.models import ComplaintObligation
 
     as_of = aware(as_of)
     a_qs = action_obligations(user, as_of)

@@ -10,48 +10,43 @@ from datetime import datetime
 
 from django import forms
 
-from g287.operations.models import FUNCTION_CHOICES, ChargeLevel, CriminalCharge, Location
+from django.utils import timezone
+
 from g287.operations.services import ActionInput, officer_of
 from g287.personnel.models import Officer
+from g287.policy.facts import ACTION_FACTS, FACT_NAMES, ActionFact
 from g287.registry.models import Agreement
+from g287.registry.notices import NoticeStatus, notice_statuses
 
-BOOLEAN_FIELDS = ("in_lea_custody", "ice_designated", "usc_claim", "warrant_signed_by_ice", "reason_to_believe",
-                  "likely_to_escape")
+
+def _form_field(f: ActionFact) -> forms.Field:
+    """The form's field for one of an action's facts, from its declaration."""
+    text = {"label": f.label, "help_text": f.help}
+    if f.type is bool:
+        return forms.BooleanField(required=False, initial=f.default, **text)
+    if f.choices:
+        blank = [("", f.blank_label)] if f.default == "" else []
+        return forms.ChoiceField(choices=blank + list(f.choices), required=not blank,
+                                 **({"initial": f.default} if f.default else {}), **text)
+    return forms.CharField(max_length=f.max_length, required=False, **text)
 
 
 class ActionFieldsForm(forms.Form):
-    function = forms.ChoiceField(choices=FUNCTION_CHOICES, label="Function performed")
+    """The action's facts as declared (``g287.policy.facts.ACTION_FACTS``), its local date and time, and the
+    reporter's reference."""
+
+    locals().update({f.name: _form_field(f) for f in ACTION_FACTS})  # the class body's namespace: fields
     date = forms.DateField(label="Local date", help_text="The agency's local calendar date, YYYY-MM-DD.",
                            widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"}))
     time = forms.TimeField(label="Local time", help_text="The agency's local wall-clock time, HH:MM.",
                            widget=forms.TimeInput(attrs={"type": "time", "class": "usa-input"}))
-    location = forms.ChoiceField(choices=Location.choices, initial=Location.LEA_FACILITY, label="Where")
-    subject_ref = forms.CharField(max_length=64, required=False, label="Subject reference",
-                                  help_text="The agency's opaque booking or case number. No names.")
-    in_lea_custody = forms.BooleanField(required=False, initial=True, label="The subject was in the agency's custody")
-    criminal_charge = forms.ChoiceField(choices=CriminalCharge.choices, initial=CriminalCharge.PENDING,
-                                        label="Criminal charge status")
-    charge_level = forms.ChoiceField(choices=[("", "Not stated")] + list(ChargeLevel.choices), required=False,
-                                     label="Most serious charge")
-    ice_designated = forms.BooleanField(required=False, label="ICE designated the subject (e.g. a detainer or warrant)")
-    usc_claim = forms.BooleanField(required=False, label="The subject claimed U.S. citizenship")
-    warrant_signed_by_ice = forms.BooleanField(required=False, initial=True,
-                                               label="The warrant was signed by an ICE officer")
-    reason_to_believe = forms.BooleanField(required=False, label="Warrantless arrest: reason to believe the person "
-                                                                 "is removable")
-    likely_to_escape = forms.BooleanField(required=False, label="Warrantless arrest: likely to escape before a "
-                                                                "warrant can be obtained")
     external_ref = forms.CharField(max_length=64, required=False, label="Your reference",
                                    help_text="Your system's number for this report; sending it again records nothing twice.")
+    field_order = ["function", "date", "time"]
 
     def action_input(self) -> ActionInput:
         d = self.cleaned_data
-        return ActionInput(
-            function=d["function"], at=datetime.combine(d["date"], d["time"]), location=d["location"],
-            subject_ref=d.get("subject_ref", ""), criminal_charge=d["criminal_charge"],
-            charge_level=d.get("charge_level", ""),
-            **{f: d[f] for f in BOOLEAN_FIELDS},
-        )
+        return ActionInput(at=datetime.combine(d["date"], d["time"]), **{n: d[n] for n in FACT_NAMES})
 
 
 class ActionForm(ActionFieldsForm):
@@ -59,7 +54,7 @@ class ActionForm(ActionFieldsForm):
 
     officer = forms.ModelChoiceField(queryset=Officer.objects.none(), label="Officer")
     agreement = forms.ModelChoiceField(queryset=Agreement.objects.none(), label="Agreement")
-    field_order = ["officer", "agreement"]
+    field_order = ["officer", "agreement", "function", "date", "time"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,10 +70,6 @@ class ActionForm(ActionFieldsForm):
                                              .order_by("-signed") if agency_id else Agreement.objects.none())
         # A notice in effect or pending today is named beside the agreement (the engine refuses actions under a
         # suspended or terminated one).
-        from django.utils import timezone
-
-        from g287.registry.notices import NoticeStatus, notice_statuses
-
         notices = notice_statuses(timezone.localdate(), self.fields["agreement"].queryset.values_list("pk", flat=True)) \
             if agency_id else {}
         self.fields["agreement"].label_from_instance = (

@@ -9,28 +9,36 @@ what the engine said is stored exactly, even for a wall time that a daylight-sav
 from django.conf import settings
 from django.db import models
 
-from g287.policy.facts import FUNCTIONS
+from g287.policy.facts import ACTION_FACT, ACTION_FACTS, ActionFact
 
 
-
-FUNCTION_CHOICES = [(f, f.replace("_", " ")) for f in FUNCTIONS]
-
-
-class Location(models.TextChoices):
-    LEA_FACILITY = "lea_facility", "Inside the agency's jail or correctional facility"
-    FIELD = "field", "In the field"
+def _text_choices(name: str, fact: ActionFact):
+    return models.TextChoices(name, [(code.upper(), (code, label)) for code, label in fact.choices])
 
 
-class CriminalCharge(models.TextChoices):
-    CONVICTED = "convicted", "Convicted"
-    PENDING = "pending", "Charge pending"
-    NONE = "none", "No criminal charge"
+# An action's facts are declared once (``g287.policy.facts.ACTION_FACTS``); their choices and columns follow.
+FUNCTION_CHOICES = list(ACTION_FACT["function"].choices)
+Location = _text_choices("Location", ACTION_FACT["location"])
+CriminalCharge = _text_choices("CriminalCharge", ACTION_FACT["criminal_charge"])
+ChargeLevel = _text_choices("ChargeLevel", ACTION_FACT["charge_level"])
 
 
-class ChargeLevel(models.TextChoices):
-    FELONY = "felony", "Felony"
-    MISDEMEANOR = "misdemeanor", "Misdemeanor"
-    INFRACTION = "infraction", "Infraction (e.g. traffic)"
+def _column(fact: ActionFact) -> models.Field:
+    """The stored column of one of an action's facts."""
+    if fact.type is bool:
+        return models.BooleanField(default=fact.default)
+    options = {"max_length": fact.max_length}
+    if fact.choices:
+        options["choices"] = list(fact.choices)
+    if fact.default == "":
+        options["blank"] = True
+    elif fact.default is not None:
+        options["default"] = fact.default
+    return models.CharField(**options)
+
+
+def _columns(names) -> dict[str, models.Field]:
+    return {f.name: _column(f) for f in ACTION_FACTS if f.name in names}
 
 
 class Action(models.Model):
@@ -39,22 +47,12 @@ class Action(models.Model):
     officer = models.ForeignKey("personnel.Officer", on_delete=models.PROTECT, related_name="actions", db_index=False)
     agreement = models.ForeignKey("registry.Agreement", on_delete=models.PROTECT, related_name="actions",
                                   db_index=False)
-    function = models.CharField(max_length=32, choices=FUNCTION_CHOICES)
+    locals().update(_columns({"function"}))  # the class body's namespace: these become model fields
     at = models.DateTimeField()  # the UTC instant
     local_date = models.DateField()  # the agency's local calendar date: what every date rule uses
     local_time = models.TimeField()
-    location = models.CharField(max_length=12, choices=Location.choices, default=Location.LEA_FACILITY)
-    # The subject: an opaque reference and only the facts the rules need.
-    subject_ref = models.CharField(max_length=64, blank=True)
-    in_lea_custody = models.BooleanField(default=True)
-    criminal_charge = models.CharField(max_length=9, choices=CriminalCharge.choices, default=CriminalCharge.PENDING)
-    # The most serious charge (GAO-09-109 found authority used for minor offenses); measured, not a rule.
-    charge_level = models.CharField(max_length=11, choices=ChargeLevel.choices, blank=True)
-    ice_designated = models.BooleanField(default=False)
-    usc_claim = models.BooleanField(default=False)
-    warrant_signed_by_ice = models.BooleanField(default=True)
-    reason_to_believe = models.BooleanField(default=False)
-    likely_to_escape = models.BooleanField(default=False)
+    # Where, and the subject: an opaque reference and only the facts the rules need (and the charge's level).
+    locals().update(_columns({f.name for f in ACTION_FACTS} - {"function"}))
     # The decision as given when the action was recorded.
     allowed = models.BooleanField()
     flagged_for_review = models.BooleanField(default=False)  # every denied action goes to a supervisor

@@ -1,61 +1,71 @@
 """The one way an action under delegated authority is decided and recorded.
 
-``record_action`` gathers the facts from the database, asks the engine (``g287.policy.evaluate``), and
-stores the action with its decision, its violations and the obligations it creates, audited, in one
-transaction. The web form, the API, the bulk auditor's checks and the conformance runner all call it
-(or ``decide``, the same question without storing, for previews).
+Every recording — the form, the API, a CSV batch (``uploads``), the demo, the conformance runner — goes through
+one writer (``_write``): the facts gathered from the database (``personnel.facts``) are decided by the engine
+(``g287.policy.evaluate``), and the action is stored with its decision, its violations, the obligations it creates,
+the reporter's reference and the supervisor's queue item when oversight's rule asks for one
+(``oversight.services.reviews.review_item``), audited, all or nothing. How it is stored is the writer's choice of
+strategy, not another path: one PostgreSQL statement for a single action outside a transaction (``store_pg``:
+the API's common case), else multi-row inserts per table inside one transaction (``g287.rows.insert``: a batch of
+an upload, a form, SQLite). ``record_action`` is the system's own recording (no reference, no review queue);
+``record_reported`` checks who reports and when; ``record_batch`` is an upload's batch. ``decide`` asks the same
+question without storing (previews); ``redecide`` asks it again of a stored action.
+
+An action's facts are declared once (``g287.policy.facts.ACTION_FACTS``): ``ActionInput``, the stored row, the
+audit record and the comparison of a repeated reference are derived from that declaration.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dc_field, make_dataclass
 from datetime import datetime, timedelta, timezone as dt_timezone
 
-from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from g287.audit.services import record
-from g287.operations import localtime
-from g287.operations.facts import facts_for
-from g287.operations.models import Action, ActionViolation, ChargeLevel, CriminalCharge, Location, Obligation
+from g287 import rows as sql_rows
+from g287.accounts.models import Role
+from g287.accounts.scoping import can_see_agency
+from g287.audit.services import prepare, record, record_many
+from g287.operations import store_pg
+from g287.operations.models import Action, ActionReference, ActionViolation, Obligation, OfficerAccount
+from g287.oversight.services import reviews
+from g287.personnel.facts import facts_for
 from g287.personnel.models import Officer
 from g287.policy import evaluate
 from g287.policy import facts as pf
+from g287.registry import localtime
 from g287.registry.models import Agreement
 
+FACT_NAMES = pf.FACT_NAMES
 
-@dataclass(frozen=True)
-class ActionInput:
-    """What an officer did, as reported; ``at`` is the agency's local wall time or an aware instant."""
 
-    function: str
-    at: datetime
-    location: str = Location.LEA_FACILITY
-    subject_ref: str = ""
-    in_lea_custody: bool = True
-    criminal_charge: str = CriminalCharge.PENDING
-    charge_level: str = ""
-    ice_designated: bool = False
-    usc_claim: bool = False
-    warrant_signed_by_ice: bool = True
-    reason_to_believe: bool = False
-    likely_to_escape: bool = False
+def _validate(self) -> None:
+    errors = {}
+    for f in pf.ACTION_FACTS:
+        value = getattr(self, f.name)
+        if f.choices and value not in f.values and not (value == "" and f.default == ""):
+            allowed = ", ".join(f.values)
+            errors[f.name] = f"{f.name} must be one of {allowed}{' or empty' if f.default == '' else ''}; got {value!r}"
+    if not isinstance(self.at, datetime):
+        errors["at"] = f"at must be a date and time; got {self.at!r}"
+    if errors:
+        raise ValidationError(errors)
 
-    def validate(self) -> None:
-        errors = {}
-        if self.function not in pf.FUNCTIONS:
-            errors["function"] = f"function must be one of {', '.join(pf.FUNCTIONS)}; got {self.function!r}"
-        if self.location not in Location.values:
-            errors["location"] = f"location must be one of {Location.values}; got {self.location!r}"
-        if self.criminal_charge not in CriminalCharge.values:
-            errors["criminal_charge"] = f"criminal_charge must be one of {CriminalCharge.values}; got {self.criminal_charge!r}"
-        if self.charge_level and self.charge_level not in ChargeLevel.values:
-            errors["charge_level"] = f"charge_level must be one of {ChargeLevel.values} or empty; got {self.charge_level!r}"
-        if not isinstance(self.at, datetime):
-            errors["at"] = f"at must be a date and time; got {self.at!r}"
-        if errors:
-            raise ValidationError(errors)
+
+# What an officer did, as reported: the declared facts (required ones first), and ``at``, the agency's local wall
+# time or an aware instant.
+ActionInput = make_dataclass(
+    "ActionInput",
+    [(f.name, f.type if f.type is bool else str) for f in pf.ACTION_FACTS if f.required]
+    + [("at", datetime)]
+    + [(f.name, f.type if f.type is bool else str, dc_field(default=f.default))
+       for f in pf.ACTION_FACTS if not f.required],
+    frozen=True, namespace={"validate": _validate, "__module__": __name__,
+                            "__doc__": "What an officer did, as reported (``g287.policy.facts.ACTION_FACTS``); "
+                                       "``at`` is the agency's local wall time or an aware instant."},
+)
 
 
 # Reported actions happen under §287(g), enacted 30 September 1996; they are reported after the fact, so a
@@ -82,57 +92,57 @@ def when_problem(at: datetime, zone, now: datetime | None = None) -> str | None:
     return None
 
 
-def engine_action(a: ActionInput, local_at: datetime) -> pf.Action:
-    return pf.Action(
-        function=a.function,
-        at=local_at,
-        location=pf.Location(a.location),
-        subject=pf.Subject(in_lea_custody=a.in_lea_custody, criminal_charge=pf.CriminalCharge(a.criminal_charge),
-                           ice_designated=a.ice_designated, usc_claim=a.usc_claim),
-        warrant_signed_by_ice=a.warrant_signed_by_ice,
-        reason_to_believe=a.reason_to_believe,
-        likely_to_escape=a.likely_to_escape,
-    )
-
-
 def decide(officer: Officer, agreement: Agreement, action: ActionInput) -> pf.Decision:
     """The engine's decision on the facts in the database now, without storing anything."""
     action.validate()
     zone = localtime.zone_for(agreement.agency.state)
     local_at, _ = localtime.split(action.at, zone)
-    return evaluate(facts_for(officer, agreement), engine_action(action, local_at))
+    return evaluate(facts_for(officer, agreement), pf.engine_action(action, local_at))
+
+
+def redecide(action: Action) -> pf.Decision:
+    """A stored action decided again on the database's facts now (the per-action path of ``g287.redecide``)."""
+    return evaluate(facts_for(action.officer_id, action.agreement_id), pf.engine_action(action, action.local_at))
 
 
 def _action_dict(a: Action, decision: pf.Decision) -> dict:
-    return {
-        "officer": a.officer_id, "agreement": a.agreement_id, "function": a.function, "at": a.at,
-        "local": localtime.iso_local(a.local_at), "location": a.location, "subject_ref": a.subject_ref,
-        "in_lea_custody": a.in_lea_custody, "criminal_charge": a.criminal_charge, "charge_level": a.charge_level,
-        "ice_designated": a.ice_designated, "usc_claim": a.usc_claim,
-        "warrant_signed_by_ice": a.warrant_signed_by_ice, "reason_to_believe": a.reason_to_believe,
-        "likely_to_escape": a.likely_to_escape, "decision": decision.decision,
-        "violations": sorted(decision.codes),
-        "obligations": [{"code": o.code, "due": localtime.iso_local(o.due)} for o in decision.obligations],
-    }
+    """The audit event's record of a stored action."""
+    out = {"officer": a.officer_id, "agreement": a.agreement_id, "at": a.at, "local": localtime.iso_local(a.local_at)}
+    for name in FACT_NAMES:
+        out[name] = getattr(a, name)
+    out.update(decision=decision.decision, violations=sorted(decision.codes),
+               obligations=[{"code": o.code, "due": localtime.iso_local(o.due)} for o in decision.obligations])
+    return out
 
 
-def _build(actor, officer: Officer, agreement: Agreement, action: ActionInput,
-           facts: pf.Facts) -> tuple[Action, list[ActionViolation], list[Obligation], pf.Decision]:
-    """Decide on ``facts``; the action, its violations and its obligations as unsaved rows."""
+# --- The one writer --------------------------------------------------------------------------------------------
+
+@dataclass
+class _Write:
+    """One action to store: its unsaved rows, its decision, and whether it was reported (with a reference and
+    the review queue) or recorded by the system."""
+
+    row: Action
+    violations: list
+    obligations: list
+    decision: pf.Decision
+    reported: bool = False
+    external_ref: str = ""
+    reference: ActionReference | None = None
+    review: object = None  # oversight's queue item, when the action needs a supervisor
+    reason: str | None = None
+
+
+def _build(actor, officer: Officer, agreement: Agreement, action: ActionInput, facts: pf.Facts,
+           reported: bool = False, external_ref: str = "") -> _Write:
+    """Decide on ``facts``; the action, its violations, obligations and reference as unsaved rows."""
     zone = localtime.zone_for(agreement.agency.state)
     local_at, instant = localtime.split(action.at, zone)
-    decision = evaluate(facts, engine_action(action, local_at))
+    decision = evaluate(facts, pf.engine_action(action, local_at))
     row = Action(
-        officer=officer, agreement=agreement, function=action.function, at=instant,
-        local_date=local_at.date(), local_time=local_at.time(), location=action.location,
-        subject_ref=action.subject_ref, in_lea_custody=action.in_lea_custody,
-        criminal_charge=action.criminal_charge, charge_level=action.charge_level,
-        ice_designated=action.ice_designated, usc_claim=action.usc_claim,
-        warrant_signed_by_ice=action.warrant_signed_by_ice, reason_to_believe=action.reason_to_believe,
-        likely_to_escape=action.likely_to_escape, allowed=decision.allowed,
-        flagged_for_review=not decision.allowed, recorded=timezone.now(),
-        recorded_by=actor if getattr(actor, "pk", None) else None,
-    )
+        officer=officer, agreement=agreement, at=instant, local_date=local_at.date(), local_time=local_at.time(),
+        allowed=decision.allowed, flagged_for_review=not decision.allowed, recorded=timezone.now(),
+        recorded_by=actor if getattr(actor, "pk", None) else None, **{n: getattr(action, n) for n in FACT_NAMES})
     violations = [ActionViolation(action=row, code=v.code, message=v.message, citation=v.citation)
                   for v in decision.violations]
     obligations = [Obligation(action=row, code=o.code, due=localtime.split(o.due, zone)[1],
@@ -141,25 +151,75 @@ def _build(actor, officer: Officer, agreement: Agreement, action: ActionInput,
     # Kept on the row, so a caller can show them without reading them back.
     row._prefetched_objects_cache = {"violations": sorted(violations, key=lambda v: v.code),
                                      "obligations": sorted(obligations, key=lambda o: o.due)}
-    return row, violations, obligations, decision
+    w = _Write(row, violations, obligations, decision, reported, external_ref)
+    if external_ref:
+        w.reference = row.reference = ActionReference(agency_id=agreement.agency_id, external_ref=external_ref,
+                                                      action=row)
+    return w
 
 
-def _store(actor, officer: Officer, agreement: Agreement, action: ActionInput,
-           facts: pf.Facts) -> tuple[Action, pf.Decision]:
-    """Decide on ``facts`` and insert the action, its violations and obligations (inside the caller's
-    transaction; the caller writes the audit event)."""
-    row, violations, obligations, decision = _build(actor, officer, agreement, action, facts)
-    row.save(force_insert=True)
-    if violations:
-        ActionViolation.objects.bulk_create(violations)
-    if obligations:
-        Obligation.objects.bulk_create(obligations)
-    return row, decision
+def _queue(w: _Write, rate=None) -> None:
+    """Oversight's answer to whether a reported action goes to a supervisor (every denied action does)."""
+    if w.reported:
+        w.review = reviews.review_item(w.row, rate)
+        w.reason = None if w.review is None else w.review.reason
+        if w.review is not None:
+            w.row.review = w.review
+
+
+def _after(w: _Write) -> dict:
+    after = _action_dict(w.row, w.decision)
+    if w.reported:
+        after.update(external_ref=w.external_ref, review=w.reason)
+    return after
+
+
+def _one_statement(w: _Write) -> bool:
+    """Whether this write can be the single PostgreSQL statement of ``store_pg``: one action, not inside a
+    caller's transaction, and not a warrant the WSO review sample may pick (the sample is drawn from the action's
+    id, known only once it is stored)."""
+    return (connection.vendor == "postgresql" and not connection.in_atomic_block
+            and not (w.reported and reviews.reason_needs_id(w.row.agreement.model, w.row.function)))
+
+
+def _write(actor, writes: list[_Write], rate=None, events: tuple = ()) -> None:
+    """The one writer: store the actions with their children and audit events, all or nothing. ``events`` are
+    further audit events of the same write (an upload's batch), appended after the actions'."""
+    if len(writes) == 1 and not events and _one_statement(writes[0]):
+        w = writes[0]
+        _queue(w)
+        event = prepare(actor, "operations.record_action", "operations.action", None, _after(w))
+        store_pg.store(w.row, w.violations, w.obligations, w.reference, w.review, event)
+        return
+    with transaction.atomic():
+        _store_rows(actor, writes, rate, events)
+
+
+def _store_rows(actor, writes: list[_Write], rate, events: tuple) -> None:
+    """Multi-row inserts a table (``g287.rows.insert``) inside the caller's transaction: the actions, then their
+    violations, obligations and references, then the review items (the WSO sample is drawn from the ids), then the
+    audit events, last, so the audit chain's lock is held only until the commit."""
+    sql_rows.insert(Action, [w.row for w in writes], connection)
+    sql_rows.insert(ActionViolation, [v for w in writes for v in w.violations], connection)
+    sql_rows.insert(Obligation, [o for w in writes for o in w.obligations], connection)
+    sql_rows.insert(ActionReference, [w.reference for w in writes if w.reference is not None], connection)
+    for w in writes:
+        _queue(w, rate)
+    queued = [w.review for w in writes if w.review is not None]
+    if queued:
+        sql_rows.insert(type(queued[0]), queued, connection)
+    items = [("operations.record_action", "operations.action", w.row.pk, None, _after(w)) for w in writes]
+    items += [e(writes) if callable(e) else e for e in events]
+    if len(items) == 1:
+        record(actor, *items[0])
+    else:
+        record_many(actor, items)
 
 
 def record_action(actor, officer: Officer, agreement: Agreement, action: ActionInput | None = None,
                   **fields) -> tuple[Action, pf.Decision]:
-    """Decide an action on the database's facts and store it with its decision and obligations.
+    """Decide an action on the database's facts and store it with its decision and obligations (the system's own
+    recording: the conformance runner, generated data; no reference, no review queue).
 
     Pass an ``ActionInput`` or its fields as keywords. A denied action is stored too (the record of what
     happened is kept) and flagged for a supervisor's review.
@@ -167,10 +227,9 @@ def record_action(actor, officer: Officer, agreement: Agreement, action: ActionI
     if action is None:
         action = ActionInput(**fields)
     action.validate()
-    with transaction.atomic():
-        row, decision = _store(actor, officer, agreement, action, facts_for(officer, agreement))
-        record(actor, "operations.record_action", "operations.action", row.pk, None, _action_dict(row, decision))
-    return row, decision
+    w = _build(actor, officer, agreement, action, facts_for(officer, agreement))
+    _write(actor, [w])
+    return w.row, w.decision
 
 
 @transaction.atomic
@@ -186,16 +245,6 @@ def fulfil_obligation(actor, obligation: Obligation, at: datetime | None = None)
     return ob
 
 
-def redecide(action: Action) -> pf.Decision:
-    """A stored action decided again on the database's facts now (the per-action path of an audit)."""
-    a = ActionInput(function=action.function, at=action.local_at, location=action.location,
-                    in_lea_custody=action.in_lea_custody, criminal_charge=action.criminal_charge,
-                    ice_designated=action.ice_designated, usc_claim=action.usc_claim,
-                    warrant_signed_by_ice=action.warrant_signed_by_ice, reason_to_believe=action.reason_to_believe,
-                    likely_to_escape=action.likely_to_escape)
-    return evaluate(facts_for(action.officer_id, action.agreement_id), engine_action(a, action.local_at))
-
-
 # --- Recording as reported by people: the form, the API and the CSV upload --------------------------------------
 
 @dataclass(frozen=True)
@@ -208,8 +257,6 @@ class Recorded:
 
 def officer_of(user) -> Officer | None:
     """The officer a designated officer's sign-in belongs to (None for other roles or no link)."""
-    from g287.operations.models import OfficerAccount
-
     if user is None or getattr(user, "role", None) != "officer":
         return None
     link = OfficerAccount.objects.select_related("officer").filter(user_id=user.pk).first()
@@ -218,8 +265,6 @@ def officer_of(user) -> Officer | None:
 
 def recorder_agency_id(user) -> int | None:
     """The agency whose actions ``user`` records (LEA coordinators and officers only)."""
-    from g287.accounts.models import Role
-
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if user.role in (Role.LEA_COORDINATOR, Role.OFFICER):
@@ -238,8 +283,6 @@ def check_recorder(user, officer: Officer, agreement: Agreement) -> None:
     ``None`` is the system itself (imports, the demo, the conformance runner). Raises PermissionDenied for
     another agency's officer or agreement, ValidationError when the officer is not the agreement's agency's.
     """
-    from django.core.exceptions import PermissionDenied
-
     if officer.agency_id != agreement.agency_id:
         raise ValidationError({"officer": f"officer {officer.reference} is not an officer of the agency of "
                                           f"agreement {agreement.key}"})
@@ -256,13 +299,9 @@ def check_recorder(user, officer: Officer, agreement: Agreement) -> None:
             raise PermissionDenied(f"{user.username} may record only their own actions")
 
 
-_COMPARED = ("function", "location", "subject_ref", "in_lea_custody", "criminal_charge", "charge_level",
-             "ice_designated", "usc_claim", "warrant_signed_by_ice", "reason_to_believe", "likely_to_escape")
-
-
 def _same_facts(row: Action, officer: Officer, agreement: Agreement, a: ActionInput) -> list[str]:
-    """The fields in which ``a`` differs from the stored action (empty: the same report)."""
-    diff = [f for f in _COMPARED if getattr(row, f) != getattr(a, f)]
+    """The facts in which ``a`` differs from the stored action (empty: the same report)."""
+    diff = [f for f in FACT_NAMES if getattr(row, f) != getattr(a, f)]
     if row.officer_id != officer.pk:
         diff.append("officer")
     if row.agreement_id != agreement.pk:
@@ -273,61 +312,16 @@ def _same_facts(row: Action, officer: Officer, agreement: Agreement, a: ActionIn
     return diff
 
 
-def _reported_audit(row: Action, decision: pf.Decision, external_ref: str, reason: str | None) -> dict:
-    audit = _action_dict(row, decision)
-    audit.update(external_ref=external_ref, review=reason)
-    return audit
-
-
-def _one_statement(agreement: Agreement, action: ActionInput, facts: pf.Facts | None) -> bool:
-    """Whether this recording can be the single PostgreSQL statement of ``store_pg``: not inside a caller's
-    transaction (an upload's rows share one), with the facts at hand, and not a warrant the WSO review
-    sample may pick (the sample is drawn from the action's id, known only once it is stored)."""
-    from g287.oversight.services.reviews import reason_needs_id
-
-    return (facts is not None and connection.vendor == "postgresql" and not connection.in_atomic_block
-            and not reason_needs_id(agreement.model, action.function))
-
-
-def _record_one_statement(actor, officer, agreement, action, facts, external_ref):
-    from g287.audit.services import prepare
-    from g287.operations import store_pg
-    from g287.operations.models import ActionReference
-    from g287.oversight.models import ReviewItem
-    from g287.oversight.services.reviews import review_reason
-
-    row, violations, obligations, decision = _build(actor, officer, agreement, action, facts)
-    reference = review = None
-    if external_ref:
-        reference = row.reference = ActionReference(agency_id=agreement.agency_id, external_ref=external_ref,
-                                                    action=row)
-    reason = review_reason(row)
-    if reason is not None:
-        review = row.review = ReviewItem(action=row, agency_id=agreement.agency_id, reason=reason,
-                                         queued=row.recorded)
-    event = prepare(actor, "operations.record_action", "operations.action", None,
-                    _reported_audit(row, decision, external_ref, reason))
-    store_pg.store(row, violations, obligations, reference, review, event)
-    return row, decision
-
-
 def record_reported(actor, officer: Officer, agreement: Agreement, action: ActionInput,
                     external_ref: str = "", facts: pf.Facts | None = None) -> Recorded:
-    """Record an action reported through the form, the API or an upload.
+    """Record an action reported through the form, the API or the demo.
 
-    Checks that ``actor`` may record it, decides and stores it exactly as ``record_action`` does (decision,
-    violations, obligations), keeps the reporter's ``external_ref`` (unique per agency: the same reference
-    with the same facts returns the stored action and writes nothing; with other facts it is refused), and
-    queues the action for a supervisor when oversight's rule says it needs one (every denied action does) —
-    one transaction and one audit event. ``facts`` may be passed when the caller has just read them
-    (``facts.load``) for the same officer and agreement.
+    Checks that ``actor`` may record it, decides and stores it with the one writer (decision, violations,
+    obligations), keeps the reporter's ``external_ref`` (unique per agency: the same reference with the same facts
+    returns the stored action and writes nothing; with other facts it is refused), and queues the action for a
+    supervisor when oversight's rule says it needs one (every denied action does) — one write and one audit event.
+    ``facts`` may be passed when the caller has just read them (``facts.load``) for the same officer and agreement.
     """
-    from django.db import IntegrityError
-
-    from g287.operations.models import ActionReference
-    from g287.oversight.models import ReviewItem
-    from g287.oversight.services.reviews import review_reason
-
     check_recorder(actor, officer, agreement)
     action.validate()
     problem = when_problem(action.at, localtime.zone_for(agreement.agency.state))
@@ -338,24 +332,9 @@ def record_reported(actor, officer: Officer, agreement: Agreement, action: Actio
         raise ValidationError({"external_ref": "external_ref is at most 64 characters"})
     # A reference is new almost always: store first and let the unique index find a repeat, which then
     # writes nothing and is answered from the stored action (one query less per recorded action).
+    w = _build(actor, officer, agreement, action, facts or facts_for(officer, agreement), True, external_ref)
     try:
-        if _one_statement(agreement, action, facts):
-            row, decision = _record_one_statement(actor, officer, agreement, action, facts, external_ref)
-        else:
-            with transaction.atomic():
-                row, decision = _store(actor, officer, agreement, action, facts or facts_for(officer, agreement))
-                if external_ref:
-                    row.reference = ActionReference.objects.create(agency_id=agreement.agency_id,
-                                                                   external_ref=external_ref, action=row)
-                # Oversight decides which actions a supervisor reviews; the item is written here so that
-                # recording and queueing are one write with one audit event.
-                reason = review_reason(row)
-                if reason is not None:
-                    row.review = ReviewItem.objects.create(action=row, agency_id=agreement.agency_id,
-                                                           reason=reason, queued=row.recorded)
-                # Last, so that the audit chain's lock is held only until the commit that follows.
-                record(actor, "operations.record_action", "operations.action", row.pk, None,
-                       _reported_audit(row, decision, external_ref, reason))
+        _write(actor, [w])
     except IntegrityError:
         if not external_ref:
             raise
@@ -369,16 +348,21 @@ def record_reported(actor, officer: Officer, agreement: Agreement, action: Actio
                 f"external_ref {external_ref!r} already names action {known.action_id}, recorded with "
                 f"other facts ({', '.join(diff)}); use a new reference for a new action")}) from None
         return Recorded(known.action, False)
-    return Recorded(row, True)
+    return Recorded(w.row, True)
+
+
+def record_batch(actor, agency, batch: list, rate, event) -> list[_Write]:
+    """Record checked rows of an upload (``uploads.Row``: officer, agreement, action, reference, facts) with the one
+    writer, in one transaction; ``event(writes)`` is the batch's own audit event, appended after the actions'.
+    ``rate`` is the agency's WSO review sample rate (read once per upload)."""
+    writes = [_build(actor, r.officer, r.agreement, r.action, r.facts, True, r.external_ref) for r in batch]
+    _write(actor, writes, rate, (event,))
+    return writes
 
 
 def check_fulfiller(user, obligation: Obligation) -> None:
     """The agency's coordinator, the officer who acted, and ICE staff who can see the agency mark
     an action's obligation fulfilled."""
-    from django.core.exceptions import PermissionDenied
-
-    from g287.accounts.models import Role
-    from g287.accounts.scoping import can_see_agency
 
     if user is None:
         return

@@ -6,9 +6,11 @@ and the audit link hash is computed by PostgreSQL (``audit.services.link_sql``),
 held only while that statement commits. Every API and form request that records an action costs one round
 trip to the database for the write instead of nine.
 
-The rows are the ones the ORM path (``services._store``) writes, built from the same unsaved model
-instances and their fields' own conversions; a test compares the two paths row by row. The statement's text
-depends only on how many rows of each kind it inserts, so it is composed once per shape and prepared.
+It is a storage strategy of the one writer (``services._write``), not a path of its own: the rows are the ones
+the writer's other strategy (multi-row inserts inside a transaction) stores, built by the same code from the same
+unsaved model instances, with the columns and conversions of the models' own fields (``g287.rows.insert_layout``);
+a test compares the two strategies row by row. The statement's text depends only on how many rows of each kind
+it inserts, so it is composed once per shape and prepared.
 """
 
 from __future__ import annotations
@@ -16,12 +18,11 @@ from __future__ import annotations
 from functools import lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections
-from django.db.models import Field
 
 from g287.audit import services as audit
 from g287.operations.models import Action, ActionReference, ActionViolation, Obligation
 from g287.oversight.models import ReviewItem
-from g287.rows import prepared_cursor
+from g287.rows import insert_layout, params_of, prepared_cursor
 
 _CHILD = "action_id"  # a child row's action: the new action's id, ``(SELECT id FROM a)`` in the statement
 
@@ -30,19 +31,10 @@ _CHILD = "action_id"  # a child row's action: the new action's id, ``(SELECT id 
 def _layout(model) -> tuple[str, str, tuple]:
     """The model's insert columns, one row's value expressions and the fields whose values are parameters."""
     conn = connections[DEFAULT_DB_ALIAS]
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(conn.ops.quote_name(f.column) for f in fields)
-    exprs = ", ".join("(SELECT id FROM a)" if f.attname == _CHILD and model is not Action else "%s" for f in fields)
-    # pre_save matters only where a field overrides it (auto_now and the like); the others give the attribute.
-    params = tuple((f, f.attname, type(f).pre_save is not Field.pre_save) for f in fields
-                   if not (f.attname == _CHILD and model is not Action))
-    return columns, f"({exprs})", params
-
-
-def _params(obj, fields: tuple, conn, out: list) -> None:
-    for field, attname, pre_save in fields:
-        value = field.pre_save(obj, True) if pre_save else getattr(obj, attname)
-        out.append(field.get_db_prep_save(value, conn))
+    columns, fields, _ = insert_layout(model, conn.ops.quote_name)
+    child = model is not Action
+    exprs = ", ".join("(SELECT id FROM a)" if child and f[1] == _CHILD else "%s" for f in fields)
+    return columns, f"({exprs})", tuple(f for f in fields if not (child and f[1] == _CHILD))
 
 
 _KINDS = (("a", Action), ("v", ActionViolation), ("o", Obligation), ("r", ActionReference), ("q", ReviewItem))
@@ -83,7 +75,7 @@ def store(row, violations: list, obligations: list, reference, review, event: au
         if objs:
             fields = _layout(model)[2]
             for obj in objs:
-                _params(obj, fields, conn, params)
+                params_of(obj, fields, conn, params)
     params += [event.content, event.at, event.actor_id, event.actor_label, event.action, event.object_type,
                audit.json_param(event.before), audit.json_param(event.after)]
     sql = _statement(tuple(len(g) for g in groups))

@@ -6,9 +6,15 @@
 
 from __future__ import annotations
 
+import sys
+
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from tqdm import tqdm
 
 from g287.operations import deadlines
+from g287.operations.models import Upload
+from g287.operations.uploads import UploadRejected, background_priority, import_actions
 
 
 def check_deadlines(as_of: str | None = None) -> dict:
@@ -25,13 +31,6 @@ def check_deadlines(as_of: str | None = None) -> dict:
 def record_upload(upload_id: int, data: bytes) -> dict:
     """Check and record an upload (``uploads.import_actions``) for the task queue, keeping its ``Upload`` row
     up to date so its page shows the progress, then the result or the grouped errors."""
-    import sys
-
-    from django.utils import timezone
-    from tqdm import tqdm
-
-    from g287.operations.models import Upload
-    from g287.operations.uploads import UploadRejected, background_priority, import_actions
 
     background_priority()
     up = Upload.objects.select_related("agency", "uploaded_by").get(pk=upload_id)

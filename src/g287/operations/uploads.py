@@ -6,17 +6,18 @@ facts the engine decides on, and each reference (``external_ref``, unique per ag
 the same facts is "already recorded", with other facts an error). If any row is wrong nothing is recorded, and
 the errors are grouped: the first ``SHOWN_ERRORS`` with line, field and value, and a count of each kind.
 
-**Recording** stores the rows in transactions of ``BATCH_ROWS`` rows: the actions, their violations,
-obligations, references and review items in a few statements, decided exactly as ``record_reported`` decides one
-(``services._build``), and their audit events appended together at the end of the batch
-(``audit.services.record_many``), so the audit chain's lock is held for one short batch at a time and other
-writes (the form, the API) are not kept waiting behind a whole file. A file whose recording stops half way
+**Recording** stores the rows in transactions of ``BATCH_ROWS`` rows with the one writer
+(``services.record_batch``), decided exactly as ``record_reported`` decides one: the actions, their violations,
+obligations, references and review items in one multi-row insert a table, and their audit events appended together
+at the end of the batch (``audit.services.record_many``), so the audit chain's lock is held for one short batch at
+a time and other writes (the form, the API) are not kept waiting behind a whole file. A file whose recording stops half way
 (a crash, a killed worker) keeps the batches committed; uploading it again records only the rest (the
 references of the recorded rows are known). Large files are recorded by the task queue (``tasks.record_upload``)
 with their progress on the upload's page.
 
-Columns (header row required, order free, UTF-8): see ``COLUMN_HELP`` (shown on the upload page, with a
-template to download).
+Columns (header row required, order free, UTF-8): the reference, officer, agreement, date and time, and the
+action's facts as declared once (``g287.policy.facts.ACTION_FACTS``); see ``COLUMN_HELP`` (shown on the upload
+page, with a template to download).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -34,42 +36,42 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from g287 import inputs
-from g287.audit.services import record, record_many
-from g287.operations import localtime
-from g287.operations.facts import FactsError, facts_for
-from g287.operations.models import (
-    FUNCTION_CHOICES, Action, ActionReference, ActionViolation, ChargeLevel, CriminalCharge, Location, Obligation,
-)
-from g287.operations.services import (
-    ActionInput, _build, _reported_audit, _same_facts, check_recorder, officer_of, when_problem,
-)
+from g287.audit.services import record
+from g287.exports import csv_text
+from g287.operations.models import ActionReference
+from g287.operations.services import ActionInput, _same_facts, check_recorder, officer_of, record_batch, when_problem
+from g287.oversight.services.reviews import sample_rate
+from g287.personnel.facts import FactsError, facts_for
 from g287.personnel.models import Officer
+from g287.policy.facts import ACTION_FACTS, ActionFact
+from g287.registry import localtime
 from g287.registry.models import Agreement
 
-COLUMNS = ("external_ref", "officer", "agreement", "function", "date", "time", "location", "subject_ref",
-           "in_lea_custody", "criminal_charge", "charge_level", "ice_designated", "usc_claim",
-           "warrant_signed_by_ice", "reason_to_believe", "likely_to_escape")
-REQUIRED = ("external_ref", "officer", "agreement", "function", "date", "time")
+_FACT_COLUMNS = tuple(f.name for f in ACTION_FACTS)
+COLUMNS = ("external_ref", "officer", "agreement", _FACT_COLUMNS[0], "date", "time", *_FACT_COLUMNS[1:])
+REQUIRED = ("external_ref", "officer", "agreement", *(f.name for f in ACTION_FACTS if f.required), "date", "time")
 MAX_ROWS = 20_000
 MAX_BYTES = 20 * 1024 * 1024
 BATCH_ROWS = 100  # rows per transaction: short enough that other writes barely wait for the audit chain
 BACKGROUND_NICENESS = 10  # the task queue's upload yields the CPU to the web workers (os.nice)
 
 
+SHOWN_ERRORS = 50
+TRUE_WORDS = {"1", "true", "yes", "y", "t", "x"}
+FALSE_WORDS = {"0", "false", "no", "n", "f"}
+
+
 def background_priority() -> None:
     """Lower this process's CPU priority: a batch recorded in the background must not slow the site's answers
     (on a small machine the upload and the web workers share the same cores)."""
-    import os
-
     try:
         os.nice(BACKGROUND_NICENESS)
     except OSError:  # not permitted here: the upload runs at the usual priority
         pass
-SHOWN_ERRORS = 50
-TRUE_WORDS = {"1", "true", "yes", "y", "t", "x"}
-FALSE_WORDS = {"0", "false", "no", "n", "f"}
-BOOLEAN_DEFAULTS = {"in_lea_custody": True, "ice_designated": False, "usc_claim": False,
-                    "warrant_signed_by_ice": True, "reason_to_believe": False, "likely_to_escape": False}
+
+
+BOOLEAN_DEFAULTS = {f.name: f.default for f in ACTION_FACTS if f.type is bool}
+TEXT_FACTS = tuple(f for f in ACTION_FACTS if f.type is str and not f.choices)
 
 
 def _norm(text: str) -> str:
@@ -85,43 +87,40 @@ def _choices(pairs) -> dict[str, str]:
     return out
 
 
-CHOICES = {
-    "function": (_choices(FUNCTION_CHOICES), None),
-    "location": (_choices(Location.choices) | {"lea_facility": Location.LEA_FACILITY, "jail": Location.LEA_FACILITY},
-                 Location.LEA_FACILITY),
-    "criminal_charge": (_choices(CriminalCharge.choices), CriminalCharge.PENDING),
-    "charge_level": (_choices(ChargeLevel.choices) | {"infraction": ChargeLevel.INFRACTION}, ""),
-}
+# Each choice column: every code and label it accepts (and further words), and what an empty cell means (None:
+# required).
+CHOICES = {f.name: (_choices(f.choices) | {_norm(w): code for w, code in f.aliases}, f.default)
+           for f in ACTION_FACTS if f.choices}
 
 
 def _allowed(field_name: str) -> list[tuple[str, str]]:
-    pairs = {"function": FUNCTION_CHOICES, "location": Location.choices, "criminal_charge": CriminalCharge.choices,
-             "charge_level": ChargeLevel.choices}[field_name]
-    return [(str(c), str(label)) for c, label in pairs]
+    return list(ACTION_FACTS[_FACT_COLUMNS.index(field_name)].choices)
+
+
+def _fact_help(f: ActionFact) -> str:
+    """What a fact's column takes, from its declaration."""
+    if f.type is bool:
+        return f"yes or no (also true/false, 1/0) — {f.label}. Empty: {'yes' if f.default else 'no'}."
+    if f.choices:
+        listed = "; ".join(f"{c} ({label})" for c, label in f.choices)
+        if f.required:
+            return listed
+        return listed + (", or empty." if f.default == "" else f". Empty: {f.default}.")
+    return f"{f.help} At most {f.max_length} characters."
 
 
 # What the upload page shows: each column, whether it is required, and what it takes.
-COLUMN_HELP = [
-    ("external_ref", True, "Your system's reference for the action, unique in your agency, at most 64 characters. "
-                           "A reference already recorded with the same facts is skipped."),
-    ("officer", True, "The officer's reference (badge or personnel number) as registered."),
-    ("agreement", True, "The agreement's key, or its model (JEM, WSO, TFM, HYBRID) when your agency has one "
-                        "agreement of that model."),
-    ("function", True, "; ".join(f"{c} ({label})" for c, label in _allowed("function"))),
-    ("date", True, "The agency's local date, YYYY-MM-DD (e.g. 2025-05-01)."),
-    ("time", True, "The agency's local time, HH:MM or HH:MM:SS, 24-hour (e.g. 09:30)."),
-    ("location", False, "; ".join(f"{c} ({label})" for c, label in _allowed("location")) + ". Empty: lea_facility."),
-    ("subject_ref", False, "An opaque booking or case number, at most 64 characters. No names."),
-    ("in_lea_custody", False, "yes or no (also true/false, 1/0). Empty: yes."),
-    ("criminal_charge", False, "; ".join(f"{c} ({label})" for c, label in _allowed("criminal_charge"))
-     + ". Empty: pending."),
-    ("charge_level", False, "; ".join(f"{c} ({label})" for c, label in _allowed("charge_level")) + ", or empty."),
-    ("ice_designated", False, "yes or no. Empty: no."),
-    ("usc_claim", False, "yes or no: the subject claimed U.S. citizenship. Empty: no."),
-    ("warrant_signed_by_ice", False, "yes or no. Empty: yes."),
-    ("reason_to_believe", False, "yes or no (warrantless arrest). Empty: no."),
-    ("likely_to_escape", False, "yes or no (warrantless arrest). Empty: no."),
-]
+_OTHER_HELP = {
+    "external_ref": "Your system's reference for the action, unique in your agency, at most 64 characters. "
+                    "A reference already recorded with the same facts is skipped.",
+    "officer": "The officer's reference (badge or personnel number) as registered.",
+    "agreement": "The agreement's key, or its model (JEM, WSO, TFM, HYBRID) when your agency has one agreement of "
+                 "that model.",
+    "date": "The agency's local date, YYYY-MM-DD (e.g. 2025-05-01).",
+    "time": "The agency's local time, HH:MM or HH:MM:SS, 24-hour (e.g. 09:30).",
+}
+COLUMN_HELP = [(c, c in REQUIRED, _OTHER_HELP[c] if c in _OTHER_HELP else _fact_help(ACTION_FACTS[_FACT_COLUMNS.index(c)]))
+               for c in COLUMNS]
 TEMPLATE_ROWS = [
     ["2025-0001", "BADGE-123", "JEM", "issue_detainer", "2025-05-01", "09:30", "lea_facility", "BK-2025-0001",
      "yes", "pending", "felony", "no", "no", "yes", "no", "no"],
@@ -269,9 +268,11 @@ def _read_row(line: int, values: dict, officers: dict, agreements: list, agency,
     else:
         errors.append(_error(line, "time", values.get("time", ""),
                              "{v} is not a time; write HH:MM (24-hour), e.g. 09:30"))
-    subject = values.get("subject_ref", "")
-    if len(subject) > 64:
-        errors.append(_error(line, "subject_ref", subject, "{v} is longer than 64 characters"))
+    texts = {}
+    for f in TEXT_FACTS:
+        texts[f.name] = values.get(f.name, "")
+        if len(texts[f.name]) > f.max_length:
+            errors.append(_error(line, f.name, texts[f.name], "{v} is longer than " + str(f.max_length) + " characters"))
     if day is not None and clock is not None and agreement is not None:
         moment = datetime.combine(day, clock)
         problem = when_problem(moment, localtime.zone_for(agency.state))
@@ -279,9 +280,7 @@ def _read_row(line: int, values: dict, officers: dict, agreements: list, agency,
             errors.append(RowError(line, "date", problem, f"{day} {clock}", _when_kind(problem)))
     if len(errors) > before:
         return None
-    return Row(line, officer, agreement, ActionInput(
-        function=chosen["function"], at=moment, location=chosen["location"], subject_ref=subject,
-        criminal_charge=chosen["criminal_charge"], charge_level=chosen["charge_level"], **flags), ref)
+    return Row(line, officer, agreement, ActionInput(at=moment, **chosen, **texts, **flags), ref)
 
 
 def _when_kind(problem: str) -> str:
@@ -404,52 +403,35 @@ def check(actor, agency, data: bytes | str, name: str = "upload.csv",
 
 def record_rows(actor, agency, rows: list[Row], name: str, digest: str,
                 progress: Progress | None = None) -> UploadResult:
-    """Record checked rows in transactions of ``BATCH_ROWS``, each with its audit events appended together."""
-    from g287.oversight.models import ReviewItem
-    from g287.oversight.services.reviews import review_reason, sample_rate
-
+    """Record checked rows in transactions of ``BATCH_ROWS`` with the one writer (``services.record_batch``), each
+    batch's audit events appended together, the batch's own event last."""
     result = UploadResult(name=name, rows=len(rows))
     new = [r for r in rows if r.known is None]
     result.unchanged = len(rows) - len(new)
-    rate = None
+    # The WSO review sample's rate, read once (only a WSO agreement's warrants are sampled).
+    rate = sample_rate(agency) if any(r.agreement.model == "WSO" for r in new) else None
     total = len(new)
     if progress:
         progress("recording", 0, total)
+    by_ref: dict[str, int] = {}
     for start in range(0, total, BATCH_ROWS):
         batch = new[start:start + BATCH_ROWS]
-        with transaction.atomic():
-            built = [(r, *_build(actor, r.officer, r.agreement, r.action, r.facts)) for r in batch]
-            Action.objects.bulk_create([b[1] for b in built])
-            ActionViolation.objects.bulk_create([v for b in built for v in b[2]])
-            Obligation.objects.bulk_create([o for b in built for o in b[3]])
-            ActionReference.objects.bulk_create([
-                ActionReference(agency_id=agency.pk, external_ref=r.external_ref, action=a) for r, a, *_ in built])
-            reviews, events = [], []
-            for r, a, _v, _o, decision in built:
-                if rate is None and a.agreement.model == "WSO":
-                    rate = sample_rate(agency)
-                reason = review_reason(a, rate)
-                if reason is not None:
-                    reviews.append(ReviewItem(action=a, agency_id=agency.pk, reason=reason, queued=a.recorded))
-                events.append(("operations.record_action", "operations.action", a.pk, None,
-                               _reported_audit(a, decision, r.external_ref, reason)))
-                result.created += 1
-                result.denied += not a.allowed
-            ReviewItem.objects.bulk_create(reviews)
-            events.append(("operations.upload_batch", "registry.agency", agency.pk, None, {
-                "file": name, "sha256": digest, "batch": start // BATCH_ROWS + 1,
-                "lines": [batch[0].line, batch[-1].line], "actions": [built[0][1].pk, built[-1][1].pk]}))
-            # Last, so the audit chain's lock is held only from here to the commit.
-            record_many(actor, events)
+        number = start // BATCH_ROWS + 1
+
+        def batch_event(writes, batch=batch, number=number):
+            return ("operations.upload_batch", "registry.agency", agency.pk, None, {
+                "file": name, "sha256": digest, "batch": number, "lines": [batch[0].line, batch[-1].line],
+                "actions": [writes[0].row.pk, writes[-1].row.pk]})
+
+        writes = record_batch(actor, agency, batch, rate, batch_event)
+        for r, w in zip(batch, writes):
+            by_ref[r.external_ref] = w.row.pk
+            result.created += 1
+            result.denied += not w.row.allowed
         result.batches += 1
         if progress:
             progress("recording", min(start + BATCH_ROWS, total), total)
-    ids = {r.line: r.known for r in rows if r.known is not None}
-    created_ids = iter(Action.objects.filter(reference__agency_id=agency.pk,
-                                             reference__external_ref__in=[r.external_ref for r in new])
-                       .order_by("id").values_list("reference__external_ref", "id")) if new else iter(())
-    by_ref = dict(created_ids)
-    result.action_ids = [ids.get(r.line) or by_ref.get(r.external_ref) for r in rows]
+    result.action_ids = [r.known if r.known is not None else by_ref.get(r.external_ref) for r in rows]
     if result.created:
         with transaction.atomic():
             record(actor, "operations.upload_actions", "registry.agency", agency.pk, None, {
@@ -468,6 +450,4 @@ def import_actions(actor, agency, data: bytes | str, name: str = "upload.csv",
 
 def template_csv() -> str:
     """The upload's template: the header and two example rows (safe CSV, as every export)."""
-    from g287.exports import csv_text
-
     return csv_text(COLUMNS, TEMPLATE_ROWS)

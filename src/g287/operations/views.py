@@ -6,8 +6,11 @@ Views parse, authorize and call the services; every list is scoped (``operations
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from datetime import datetime
 
+import django_rq
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,17 +19,21 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from redis.exceptions import RedisError
 
 from g287 import inputs
 from g287.accounts.models import Role
 from g287.accounts.scoping import visible_agencies
 from g287.operations import deadlines as dl
-from g287.operations.facts import FactsError
+from g287.personnel.facts import FactsError
 from g287.operations.forms import ActionForm
-from g287.operations.models import Action, Obligation
+from g287.operations.models import Action, Obligation, Upload
 from g287.operations.services import fulfil_reported, may_record, record_reported
 from g287.operations import uploads
+from g287.operations.tasks import record_upload
 from g287.operations.visibility import visible_actions, visible_complaints
+from g287.oversight.models import ComplaintObligation
+from g287.oversight.services import complaints as cs
 from g287.registry.models import Agency, FieldOffice
 
 SEES_FLAGGED = {Role.PROGRAM_OFFICE, Role.FIELD_OFFICE, Role.SUPERVISOR, Role.INSPECTOR, Role.LEA_COORDINATOR}
@@ -155,15 +162,6 @@ def upload(request):
 def _enqueue_upload(user, agency, name: str, data: bytes):
     """An ``Upload`` queued for the task queue, or None when the queue cannot be reached (the file is then
     recorded while the reader waits, in the same bounded batches)."""
-    import hashlib
-    import logging
-
-    import django_rq
-    from redis.exceptions import RedisError
-
-    from g287.operations.models import Upload
-    from g287.operations.tasks import record_upload
-
     up = Upload.objects.create(agency=agency, uploaded_by=user, name=name[:255],
                                sha256=hashlib.sha256(data).hexdigest(), created=timezone.now())
     try:
@@ -179,8 +177,6 @@ def _enqueue_upload(user, agency, name: str, data: bytes):
 def upload_status(request, pk: int):
     """A queued upload's progress (the page reloads itself while it runs), then its result or errors: for the
     one who uploaded it."""
-    from g287.operations.models import Upload
-
     up = get_object_or_404(Upload.objects.select_related("agency"), pk=pk, uploaded_by=request.user)
     ctx = _upload_context(up.agency) | {"upload": up}
     if up.status == Upload.Status.DONE:
@@ -254,9 +250,6 @@ def fulfil(request, kind: str, pk: int):
 
 def _fulfil_complaint(user, pk: int) -> None:
     """A complaint's obligations are met by the complaint workflow's own steps (telling ICE, reporting)."""
-    from g287.oversight.models import ComplaintObligation
-    from g287.oversight.services import complaints as cs
-
     ob = get_object_or_404(ComplaintObligation.objects.filter(complaint__in=visible_complaints(user).values("pk")),
                            pk=pk)
     if ob.code == ComplaintObligation.Code.NOTIFY_ICE_OF_COMPLAINT:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from g287.accounts.models import Role
 from g287.accounts.scoping import scope
 from g287.operations.models import Action
+from g287.oversight.models import Complaint
 
 
 def visible_actions(user, qs=None):
@@ -24,7 +25,6 @@ def visible_actions(user, qs=None):
 
 
 def visible_complaints(user, qs=None):
-    from g287.oversight.models import Complaint
 
     qs = Complaint.objects.all() if qs is None else qs
     if user is None or not getattr(user, "is_authenticated", False):

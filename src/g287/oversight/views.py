@@ -37,7 +37,7 @@ from g287.oversight.services.sanctions import OFFICER_KINDS, in_force, notice_ef
 from g287.personnel.models import Officer
 from g287.policy.facts import FUNCTIONS
 from g287.registry.models import Agency, AgreementEvent
-from g287.web import errors
+from g287 import errors
 
 
 def _guard(request):

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from g287.operations.facts import facts_for, officer_facts
+from g287.personnel.facts import facts_for, officer_facts
 from g287.personnel.models import Officer
 from g287.policy import facts as pf
 from g287.policy.clock import add_years
-from g287.policy.engine import agreement_state, authorization_status, exams_passed
-from g287.policy.rules import RULESETS, ruleset
+from g287.policy.engine import agreement_state, authorization_status, evaluate, exams_passed
+from g287.policy.rules import RULESETS, UnknownRuleSet, ruleset
 
 
 @dataclass(frozen=True)
@@ -88,9 +88,6 @@ def standings(officer: Officer, as_of: date) -> list[Standing]:
     """For each agreement of the officer's agency: whether the engine would let the officer act under it on
     ``as_of``, and every reason why not."""
     from datetime import datetime, time
-
-    from g287.policy.engine import evaluate
-    from g287.policy.rules import UnknownRuleSet
 
     out = []
     auths = list(officer.authorizations.all())

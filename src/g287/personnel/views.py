@@ -23,7 +23,7 @@ from g287.personnel import roles
 from g287.personnel import services as s
 from g287.personnel.models import Authorization, Officer
 from g287.personnel.status import officer_status, standings
-from g287.web import errors
+from g287 import errors
 
 
 def _guard(request):

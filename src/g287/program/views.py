@@ -37,8 +37,8 @@ from g287.program.models import (
     TrainingClass,
 )
 from g287.registry.models import Agreement, FieldOffice
-from g287.web.charts import bar_chart
-from g287.web import errors
+from g287.charts import bar_chart
+from g287 import errors
 
 
 def _is_program_office(user) -> bool:

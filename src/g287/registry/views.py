@@ -36,7 +36,7 @@ from g287.registry.extensions import agreement_blocks
 from g287.registry.models import Agency, Agreement, AgreementEvent, LineageCandidate, LineageDecision, Publication
 from g287.reports.services import registry_version
 from g287.web.cache import public_context, public_page
-from g287.web import errors
+from g287 import errors
 
 PAGE_SIZE = 50
 

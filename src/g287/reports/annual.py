@@ -18,7 +18,7 @@ from g287.registry.choices import AgreementModel
 from g287.reports import charts, services
 from g287.reports.choices import MEASURE_LABELS
 from g287.reports import measures as m
-from g287.web.charts import bar_chart
+from g287.charts import bar_chart
 
 MODEL_LABELS = dict(AgreementModel.choices)
 

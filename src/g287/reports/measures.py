@@ -326,15 +326,15 @@ def inspections(as_of: date) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def auditor(start: date, as_of: date) -> tuple[pl.DataFrame, dict[str, int]]:
     """Actions of the period re-decided by the bulk auditor: how many, and how many break a rule."""
-    from g287.operations.audit_read import Scope
-    from g287.operations.auditor import audit_actions
+    from g287.redecide.read import Scope
+    from g287.redecide.run import redecide_actions
 
     cols = ["agency_id", "model", "auditor_actions", "auditor_denied"]
     # The auditor's PostgreSQL reader cannot parse an empty result: ask first whether there is anything.
     if not _rows("SELECT 1 FROM operations_action WHERE local_date >= %(s)s AND local_date <= %(e)s LIMIT 1",
                  {"s": start, "e": as_of}):
         return _frame([], cols), {}
-    result = audit_actions(Scope(date_from=start, date_to=as_of), compare_stored=False)
+    result = redecide_actions(Scope(date_from=start, date_to=as_of), compare_stored=False)
     if not result.actions:
         return _frame([], cols), {}
     models = pl.DataFrame(_rows("SELECT id, model FROM registry_agreement", {}), schema={"agreement_id": pl.Int64,

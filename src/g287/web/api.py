@@ -16,7 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from g287 import inputs
-from g287.web import errors
+from g287 import errors
 
 MAX_LIMIT = 1000
 

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from g287.registry.choices import AgreementModel
 from g287.registry.filters import ListingStatus, Status, annotate_status
 from g287.registry.models import Agency, Agreement, Publication
-from g287.web.charts import bar_chart, line_chart
+from g287.charts import bar_chart, line_chart
 
 
 def home(request):

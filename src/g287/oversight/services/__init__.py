@@ -10,7 +10,7 @@ from g287.oversight.services.inspections import (  # noqa: F401
     set_inspection_cycle,
 )
 from g287.oversight.services.reviews import (  # noqa: F401
-    backfill_review_queue, enqueue_for_review, in_sample, return_review, review_queue, sample_rate,
+    backfill_review_queue, enqueue_for_review, in_sample, return_review, review_item, review_queue, sample_rate,
     set_sample_rate, sign_review,
 )
 from g287.oversight.services.sanctions import (  # noqa: F401

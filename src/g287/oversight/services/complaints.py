@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from g287.audit.services import record
 from g287.oversight.choices import AuditAction
-from g287.operations import localtime
+from g287.registry import localtime
 from g287.oversight import roles
 from g287.oversight.models import About, Allegation, Complaint, ComplaintObligation, Outcome, Source, Stage
 from g287.policy import clock

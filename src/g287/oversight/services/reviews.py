@@ -19,11 +19,18 @@ from django.db import transaction
 from django.utils import timezone
 
 from g287.audit.services import record
+from g287.accounts.scoping import scope
 from g287.oversight.choices import AuditAction
-from g287.operations.models import Action
 from g287.oversight import roles
 from g287.oversight.models import ReviewItem, ReviewSampleRate
 from g287.registry.choices import AgreementModel
+
+
+
+def _actions():
+    """The recorded actions, reached through the review item's own relation: operations records actions and asks
+    this module which of them a supervisor reviews (``review_item``), so oversight does not import operations."""
+    return ReviewItem._meta.get_field("action").related_model.objects
 
 DOCUMENT_FUNCTIONS = frozenset({"issue_detainer", "serve_arrest_warrant", "serve_removal_warrant",
                                 "prepare_charging_document", "prepare_i213"})
@@ -62,7 +69,7 @@ def reason_needs_id(model: str, function: str) -> bool:
     return model == AgreementModel.WSO and function in SERVED_WARRANTS
 
 
-def review_reason(action: Action, rate=None) -> str | None:
+def review_reason(action, rate=None) -> str | None:
     """Why this action goes to a supervisor (None: it does not)."""
     if not action.allowed:
         return ReviewItem.Reason.DENIED
@@ -77,20 +84,31 @@ def review_reason(action: Action, rate=None) -> str | None:
     return None
 
 
+def review_item(action, rate=None, queued: datetime | None = None) -> ReviewItem | None:
+    """The queue item (unsaved) of an action that needs a supervisor, or None: the one home of the review queue's
+    membership. The recording service (``operations.services``) asks it of every reported action and stores the
+    item in the same write as the action, queued when the action was recorded; ``enqueue_for_review`` and
+    ``backfill_review_queue`` ask it of actions recorded before."""
+    reason = review_reason(action, rate)
+    if reason is None:
+        return None
+    return ReviewItem(action=action, agency_id=action.agreement.agency_id, reason=reason,
+                      queued=action.recorded if queued is None else queued)
+
+
 @transaction.atomic
-def enqueue_for_review(action: Action, actor=None) -> ReviewItem | None:
-    """Queue a recorded action for a supervisor when it needs one; idempotent. Call it where actions are
-    recorded (and ``backfill_review_queue`` for actions recorded before)."""
+def enqueue_for_review(action, actor=None) -> ReviewItem | None:
+    """Queue an action recorded without its review item (before the queue existed) for a supervisor when it needs
+    one; idempotent. Actions recorded now are queued by the recording service itself (``review_item``)."""
     existing = ReviewItem.objects.filter(action_id=action.pk).first()
     if existing is not None:
         return existing
     if not hasattr(action, "agreement") or action.agreement is None:
-        action = Action.objects.select_related("agreement__agency").get(pk=action.pk)
-    reason = review_reason(action)
-    if reason is None:
+        action = _actions().select_related("agreement__agency").get(pk=action.pk)
+    item = review_item(action, queued=timezone.now())
+    if item is None:
         return None
-    item = ReviewItem.objects.create(action=action, agency_id=action.agreement.agency_id, reason=reason,
-                                     queued=timezone.now())
+    item.save(force_insert=True)
     record(actor, AuditAction.ENQUEUE_REVIEW, "oversight.reviewitem", item.pk, None, _item_dict(item))
     return item
 
@@ -98,7 +116,7 @@ def enqueue_for_review(action: Action, actor=None) -> ReviewItem | None:
 @transaction.atomic
 def backfill_review_queue(actor=None, agency=None) -> int:
     """Queue every stored action that needs review and is not queued yet; one audit event for the batch."""
-    actions = (Action.objects.filter(review__isnull=True).select_related("agreement__agency")
+    actions = (_actions().filter(review__isnull=True).select_related("agreement__agency")
                .order_by("id"))
     if agency is not None:
         actions = actions.filter(agreement__agency=agency)
@@ -111,9 +129,9 @@ def backfill_review_queue(actor=None, agency=None) -> int:
         ag = action.agreement.agency
         if ag.pk not in rates:
             rates[ag.pk] = sample_rate(ag)
-        reason = review_reason(action, rates[ag.pk])
-        if reason is not None:
-            items.append(ReviewItem(action=action, agency_id=ag.pk, reason=reason, queued=now))
+        item = review_item(action, rates[ag.pk], queued=now)
+        if item is not None:
+            items.append(item)
     ReviewItem.objects.bulk_create(items, batch_size=2000)
     if items:
         record(actor, AuditAction.BACKFILL_REVIEW_QUEUE, "oversight.reviewitem", "batch", None,
@@ -173,7 +191,6 @@ def set_sample_rate(actor, rate, agency=None) -> ReviewSampleRate:
 
 
 def review_queue(user, *, pending: bool = True, as_of=None):
-    from g287.accounts.scoping import scope
 
     qs = ReviewItem.objects.select_related("action__officer", "action__agreement", "agency", "decided_by")
     if pending:

@@ -27,6 +27,7 @@ from g287.oversight.models import About, Complaint, Sanction
 from g287.oversight.schedule import agreements_in_force, effective_date
 from g287.personnel import services as ps
 from g287.personnel.models import Authorization, Officer
+from g287.personnel.status import officer_status
 from g287.registry.choices import AgreementModel, Party
 from g287.registry.models import AgreementEvent
 
@@ -228,7 +229,6 @@ def propose_rescission(actor, complaint: Complaint) -> list[Sanction]:
 def propose_training_lapse_sanctions(as_of: date, actor=None) -> list[Sanction]:
     """Propose revoking each JEM officer who holds an authorization in force on ``as_of`` under a JEM
     agreement while the JEM refresher has lapsed. One proposal per lapse: run it daily, it proposes once."""
-    from g287.personnel.status import officer_status
 
     _day(as_of, "as_of")
     officers = (Officer.objects.filter(authorizations__agreement__model=AgreementModel.JEM,

@@ -21,6 +21,7 @@ from g287.operations.models import Action, OfficerAccount, Obligation
 from g287.operations.services import ActionInput, fulfil_obligation, record_reported
 from g287.personnel import services as ps
 from g287.personnel.models import Officer
+from g287.policy.facts import FACT_NAMES
 from g287.registry.models import Agreement, FieldOffice
 
 DEMO_PASSWORD = "demo-287g-program"  # the same local demonstration password as `g287 setup`; never for production
@@ -36,7 +37,10 @@ ROLES = [
     ("demo-oversight", Role.OVERSIGHT, "oversight reader (aggregates only)"),
 ]
 
-# (function, location, custody, charge, level, ice_designated, usc_claim, warrant signed, reason, escape)
+# Each action's facts in the order they are declared (g287.policy.facts.ACTION_FACTS), without the subject's
+# reference: function, location, custody, charge, charge level, ICE designation, U.S. citizenship claim, warrant
+# signed by ICE, and the two conditions of a warrantless arrest (reason to believe, likely to escape).
+SPEC_FACTS = tuple(name for name in FACT_NAMES if name != "subject_ref")
 ACTIONS = [
     ("screen", "lea_facility", True, "pending", "felony", False, False, True, False, False),
     ("interview", "lea_facility", True, "pending", "misdemeanor", False, False, True, False, False),
@@ -151,16 +155,13 @@ class Command(BaseCommand):
         for n in range(14):
             typical = WSO_ACTIONS if m.model == "WSO" else TYPICAL
             spec = rng.choice(AGAINST_THE_RULES) if rng.random() < 0.12 else rng.choice(typical)
-            fn, loc, custody, charge, level, ice, usc, warrant, rtb, esc = spec
             officer = officers[3] if n == 13 else officers[rng.randrange(3)]
             day = today - timedelta(days=min(span, rng.choice([0, 1, 2, 5, 12, 30, 60]) + rng.randrange(3)))
             at = datetime.combine(day, time(rng.randint(7, 19), rng.choice([0, 15, 30, 45])))
             if at > datetime.now() - timedelta(hours=1):
                 at = datetime.combine(day - timedelta(days=1), at.time())
             done = record_reported(None, officer, m, ActionInput(
-                function=fn, at=at, location=loc, subject_ref=f"DEMO-S-{index:02d}{n:02d}", in_lea_custody=custody,
-                criminal_charge=charge, charge_level=level, ice_designated=ice, usc_claim=usc,
-                warrant_signed_by_ice=warrant, reason_to_believe=rtb, likely_to_escape=esc),
+                at=at, subject_ref=f"DEMO-S-{index:02d}{n:02d}", **dict(zip(SPEC_FACTS, spec))),
                 external_ref=f"demo-{index:02d}-{n:02d}")
             Action.objects.filter(pk=done.action.pk).update(synthetic=True)
             made["actions"] += 1

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from g287.operations.audit_read import _fetch
+from g287.redecide.read import _fetch
 
 
 def test_reader_waits_for_a_writer_and_writes_nothing(tmp_path):

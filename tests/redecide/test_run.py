@@ -11,9 +11,9 @@ from django.db import connection
 
 from bench.generate import Sizes, generate
 from g287.audit.models import AuditEvent
-from g287.operations.audit_read import Scope
-from g287.operations.auditor import audit_actions
-from g287.operations.bulk import codes_of
+from g287.redecide.read import Scope
+from g287.redecide.run import redecide_actions
+from g287.redecide.bulk import codes_of
 from g287.operations.models import Action
 from g287.operations.services import redecide
 from g287.personnel import services as ps
@@ -29,7 +29,7 @@ def generated():
 
 
 def test_bulk_equals_the_per_action_path_and_the_stored_decisions(generated):
-    result = audit_actions()
+    result = redecide_actions()
     assert result.actions == generated.actions == 1200
     assert result.denied == generated.denied > 0
     assert result.changed == 0
@@ -47,7 +47,7 @@ def test_a_backdated_revocation_shows_as_changed_decisions(generated):
     n = affected.count()
     for other in Authorization.objects.filter(officer_id=action.officer_id, agreement_id=action.agreement_id, revoked=None):
         ps.revoke_authorization(None, other, other.granted, "found invalid on review")
-    result = audit_actions()
+    result = redecide_actions()
     assert result.changed >= n > 0
     masks = dict(result.decided.select("id", "mask").iter_rows())
     for a in affected:
@@ -56,30 +56,30 @@ def test_a_backdated_revocation_shows_as_changed_decisions(generated):
 
 
 def test_scope_filters(generated):
-    everything = audit_actions()
+    everything = redecide_actions()
     first = Action.objects.order_by("local_date").values_list("local_date", flat=True).first()
-    june = audit_actions(Scope(date(2025, 6, 1), date(2025, 6, 30)))
+    june = redecide_actions(Scope(date(2025, 6, 1), date(2025, 6, 30)))
     assert june.actions == Action.objects.filter(local_date__range=(date(2025, 6, 1), date(2025, 6, 30))).count()
     assert 0 < june.actions < everything.actions and first is not None
     agency_id = Action.objects.values_list("agreement__agency_id", flat=True).first()
-    one = audit_actions(Scope(agency_id=agency_id))
+    one = redecide_actions(Scope(agency_id=agency_id))
     assert one.actions == Action.objects.filter(agreement__agency_id=agency_id).count()
     assert one.by_agency.get_column("agency_id").to_list() == [agency_id]
 
 
 def test_command_json_and_errors(generated):
     out = StringIO()
-    call_command("audit", "actions", "--json", "--from", "2025-01-01", stdout=out)
+    call_command("redecide", "--json", "--from", "2025-01-01", stdout=out)
     data = json.loads(out.getvalue())
     assert data["actions"] == Action.objects.filter(local_date__gte=date(2025, 1, 1)).count()
     assert data["changed_since_recorded"] == 0
     text = StringIO()
-    call_command("audit", "actions", stdout=text)
+    call_command("redecide", stdout=text)
     assert "1200 actions re-decided" in text.getvalue()
     with pytest.raises(CommandError, match="no agency"):
-        call_command("audit", "actions", "--agency", "no-such-agency")
+        call_command("redecide", "--agency", "no-such-agency")
     with pytest.raises(CommandError, match="not a date"):
-        call_command("audit", "actions", "--from", "June")
+        call_command("redecide", "--from", "June")
 
 
 def test_verify_names_the_first_bad_event():
@@ -129,7 +129,7 @@ def test_the_generator_is_deterministic_and_labelled():
 @pytest.mark.slow
 def test_bulk_equals_stored_and_per_action_on_a_larger_generated_set():
     generated = generate(Sizes(agencies=60, officers=3000, actions=100_000, seed=2025))
-    result = audit_actions()
+    result = redecide_actions()
     assert result.actions == 100_000 and result.denied == generated.denied and result.changed == 0
     masks = dict(result.decided.select("id", "mask").iter_rows())
     for action in Action.objects.order_by("?")[:1500]:
@@ -139,12 +139,12 @@ def test_bulk_equals_stored_and_per_action_on_a_larger_generated_set():
 @pytest.mark.django_db(transaction=True)
 def test_committed_data_is_read_in_parallel_parts_with_the_same_answer():
     """With nothing uncommitted the auditor reads on its own connections (PostgreSQL, SQLite files) in parts."""
-    from g287.operations.audit_read import read_actions_and_masks
+    from g287.redecide.read import read_actions_and_masks
 
     generate(Sizes(agencies=4, officers=30, actions=700, seed=3))
     together, masks1 = read_actions_and_masks(parts=1)
     apart, masks3 = read_actions_and_masks(parts=3)
     assert together.sort("id").equals(apart.sort("id")) and len(apart) == 700
     assert masks1.sort("id").equals(masks3.sort("id"))
-    result = audit_actions()
+    result = redecide_actions()
     assert result.actions == 700 and result.changed == 0

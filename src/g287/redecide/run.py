@@ -1,4 +1,4 @@
-"""``audit_actions``: re-decide every stored action in one set-based pass and report what breaks the rules."""
+"""``redecide_actions``: re-decide every stored action in one set-based pass and report what breaks the rules."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from g287.operations.audit_read import Scope, read_actions_and_masks, read_fact_tables
-from g287.operations.bulk import BIT, decide_all, per_agency_report
+from g287.redecide.read import Scope, read_actions_and_masks, read_fact_tables
+from g287.redecide.bulk import BIT, decide_all, per_agency_report
+from g287.registry.models import Agency
 
 
 @dataclass
-class AuditResult:
+class RedecideResult:
     actions: int
     denied: int
     by_agency: pl.DataFrame  # agency_id, agency key/name, actions, denied, one column per code
@@ -40,8 +41,7 @@ class AuditResult:
         }
 
 
-def audit_actions(scope: Scope = Scope(), *, compare_stored: bool = True) -> AuditResult:
-    from g287.registry.models import Agency
+def redecide_actions(scope: Scope = Scope(), *, compare_stored: bool = True) -> RedecideResult:
 
     t0 = time.perf_counter()
     actions, stored = read_actions_and_masks(scope, stored=compare_stored)
@@ -68,7 +68,7 @@ def audit_actions(scope: Scope = Scope(), *, compare_stored: bool = True) -> Aud
         decided = cmp
     by_code = {c: int(report.get_column(c).sum()) for c in BIT} if len(report) else {c: 0 for c in BIT}
     t4 = time.perf_counter()
-    return AuditResult(
+    return RedecideResult(
         actions=len(actions), denied=int((decided.get_column("mask") != 0).sum()), by_agency=report,
         by_code={c: n for c, n in by_code.items() if n}, changed=changed, changed_ids=changed_ids, decided=decided,
         seconds={"read_actions": round(t1 - t0, 3), "read_facts": round(t2 - t1, 3), "decide": round(t3 - t2, 3),

@@ -20,15 +20,19 @@ from datetime import date
 import polars as pl
 from django.db import connection as default_connection
 
-from g287.operations.bulk import ACTION_SCHEMA, BIT, FactTables, engine_facts_tables
+from g287.redecide.bulk import ACTION_SCHEMA, BIT, FactTables, engine_facts_tables
 from g287.policy import facts as pf
 from g287.policy.facts import FUNCTIONS
+from g287.personnel.facts import FactsError
+from g287.personnel.models import Authorization, ExamScore, Officer, Training
+from g287.registry.models import Agreement, AgreementEvent
 
 # An action travels as five integers: ids, the local day (days since 1970-01-01) and one integer packing
 # the function (its index in FUNCTIONS, low 4 bits) and the yes/no facts (one bit each), so neither
 # database formats nor Polars parses any text per row.
-_FLAG_BITS = {"field": 16, "in_lea_custody": 32, "no_charge": 64, "ice_designated": 128, "warrant_signed_by_ice": 256,
-              "reason_to_believe": 512, "likely_to_escape": 1024, "allowed": 2048}
+# The yes/no facts are those of the frame the bulk pass decides on (``bulk.ACTION_SCHEMA``), then the stored decision.
+_YES_NO = tuple(c for c, kind in ACTION_SCHEMA.items() if kind == pl.Boolean) + ("allowed",)
+_FLAG_BITS = {name: 16 << i for i, name in enumerate(("field", "no_charge", *_YES_NO))}
 _ACTION_COLUMNS = ["id", "officer_id", "agreement_id", "d", "packed"]
 SQLITE_BUSY_MS = 30_000  # as long as Django's own connections wait (settings: OPTIONS timeout)
 
@@ -64,8 +68,7 @@ def _actions_sql(vendor: str, scope: Scope, extra: str | None = None) -> str:
         f"({fidx})",
         f"{_FLAG_BITS['field']} * (CASE WHEN a.location = '{pf.Location.LEA_FACILITY.value}' THEN 0 ELSE 1 END)",
         f"{_FLAG_BITS['no_charge']} * (CASE WHEN a.criminal_charge = '{pf.CriminalCharge.NONE.value}' THEN 1 ELSE 0 END)",
-        *[f"{_FLAG_BITS[c]} * {b(c)}" for c in ("in_lea_custody", "ice_designated", "warrant_signed_by_ice",
-                                                "reason_to_believe", "likely_to_escape", "allowed")],
+        *[f"{_FLAG_BITS[c]} * {b(c)}" for c in _YES_NO],
     ])
     return f"SELECT a.id, a.officer_id, a.agreement_id, {days} AS d, {flags} AS packed FROM operations_action a{scope.where(extra=extra)}"
 
@@ -145,8 +148,7 @@ def _unpacked(df: pl.DataFrame) -> pl.DataFrame:
         # Only "none" matters to the rules; convicted and pending both count as a charge.
         pl.when(flag("no_charge")).then(pl.lit(pf.CriminalCharge.NONE.value))
         .otherwise(pl.lit(pf.CriminalCharge.PENDING.value)).alias("criminal_charge"),
-        *[flag(c).alias(c) for c in ("ice_designated", "warrant_signed_by_ice", "reason_to_believe", "likely_to_escape",
-                                     "allowed")],
+        *[flag(c).alias(c) for c in _YES_NO if c != "in_lea_custody"],
     )
 
 
@@ -198,8 +200,6 @@ def read_actions_and_masks(scope: Scope = Scope(), conn=None, *, stored: bool = 
 
 
 def read_fact_tables(agreement_ids, officer_ids) -> FactTables:
-    from g287.personnel.models import Authorization, ExamScore, Officer, Training
-    from g287.registry.models import Agreement, AgreementEvent
 
     agreement_ids, officer_ids = list(agreement_ids), list(officer_ids)
     # Long id lists become a read of the whole (small) table rather than a statement with too many parameters.
@@ -211,7 +211,6 @@ def read_fact_tables(agreement_ids, officer_ids) -> FactTables:
     for a in agreements:
         a["detention_agreement"] = a.pop("agency__detention_agreement")
         if not a["template_version"] or a["signed"] is None:
-            from g287.operations.facts import FactsError
 
             raise FactsError(f"agreement id {a['id']} has no MOA template version or signing date: "
                              "its actions cannot be decided")

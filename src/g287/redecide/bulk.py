@@ -41,7 +41,7 @@ RULESET_INDEX = {k: i for i, k in enumerate(RULESET_KEYS)}
 EPOCH = date(1970, 1, 1)
 _NOON = time(12, 0)
 
-# Column layout of the frames the auditor reads (the readers in g287.operations.audit_read produce them).
+# Column layout of the frames the bulk pass reads (the readers in g287.redecide.read produce them).
 ACTION_SCHEMA = {
     "id": pl.Int64, "officer_id": pl.Int64, "agreement_id": pl.Int64, "function": pl.Utf8, "d": pl.Date,
     "location": pl.Utf8, "in_lea_custody": pl.Boolean, "criminal_charge": pl.Utf8, "ice_designated": pl.Boolean,

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from g287.operations import facts as F
+from g287.personnel import facts as F
 from g287.personnel import services as ps
 from g287.personnel.models import Authorization, Officer
 from g287.policy import facts as pf

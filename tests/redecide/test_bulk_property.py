@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from g287.operations.bulk import ACTION_SCHEMA, FactTables, codes_of, decide_all
+from g287.redecide.bulk import ACTION_SCHEMA, FactTables, codes_of, decide_all
 from g287.policy import evaluate
 from g287.policy.clock import add_years
 from g287.policy import facts as pf
