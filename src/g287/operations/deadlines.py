@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from g287.accounts.models import Role
 from g287.audit.services import record
+from g287.operations.choices import AuditAction
 from g287.operations.models import Obligation, OverdueNotice
 from g287.operations.visibility import visible_actions, visible_complaints
 from g287.oversight import roles
@@ -179,7 +180,7 @@ def check(as_of: datetime | None = None, actor=None) -> CheckResult:
                for d in overdue if (d.kind, d.id) not in seen]
         if new:
             OverdueNotice.objects.bulk_create(new, ignore_conflicts=True)
-            record(actor, "operations.deadlines_check", "operations.overdue_notice", "batch", None, {
+            record(actor, AuditAction.DEADLINES_CHECK, "operations.overdue_notice", "batch", None, {
                 "as_of": as_of, "noticed": len(new), "overdue": len(overdue),
                 "obligations": [[n.kind, n.obligation_id, n.code] for n in new[:200]],
             })

@@ -9,18 +9,11 @@ what the engine said is stored exactly, even for a wall time that a daylight-sav
 from django.conf import settings
 from django.db import models
 
-from g287.policy.facts import ACTION_FACT, ACTION_FACTS, ActionFact
+from g287.operations.choices import FUNCTION_CHOICES, ChargeLevel, CriminalCharge, Location  # noqa: F401
+from g287.policy.facts import ACTION_FACTS, ActionFact
 
-
-def _text_choices(name: str, fact: ActionFact):
-    return models.TextChoices(name, [(code.upper(), (code, label)) for code, label in fact.choices])
-
-
-# An action's facts are declared once (``g287.policy.facts.ACTION_FACTS``); their choices and columns follow.
-FUNCTION_CHOICES = list(ACTION_FACT["function"].choices)
-Location = _text_choices("Location", ACTION_FACT["location"])
-CriminalCharge = _text_choices("CriminalCharge", ACTION_FACT["criminal_charge"])
-ChargeLevel = _text_choices("ChargeLevel", ACTION_FACT["charge_level"])
+# An action's facts are declared once (``g287.policy.facts.ACTION_FACTS``); their choices (``choices.py``) and
+# columns follow.
 
 
 def _column(fact: ActionFact) -> models.Field:

@@ -29,6 +29,7 @@ from g287.accounts.models import Role
 from g287.accounts.scoping import can_see_agency
 from g287.audit.services import prepare, record, record_many
 from g287.operations import store_pg
+from g287.operations.choices import AuditAction
 from g287.operations.models import Action, ActionReference, ActionViolation, Obligation, OfficerAccount
 from g287.oversight.services import reviews
 from g287.personnel.facts import facts_for
@@ -188,7 +189,7 @@ def _write(actor, writes: list[_Write], rate=None, events: tuple = ()) -> None:
     if len(writes) == 1 and not events and _one_statement(writes[0]):
         w = writes[0]
         _queue(w)
-        event = prepare(actor, "operations.record_action", "operations.action", None, _after(w))
+        event = prepare(actor, AuditAction.RECORD_ACTION, "operations.action", None, _after(w))
         store_pg.store(w.row, w.violations, w.obligations, w.reference, w.review, event)
         return
     with transaction.atomic():
@@ -208,7 +209,7 @@ def _store_rows(actor, writes: list[_Write], rate, events: tuple) -> None:
     queued = [w.review for w in writes if w.review is not None]
     if queued:
         sql_rows.insert(type(queued[0]), queued, connection)
-    items = [("operations.record_action", "operations.action", w.row.pk, None, _after(w)) for w in writes]
+    items = [(AuditAction.RECORD_ACTION, "operations.action", w.row.pk, None, _after(w)) for w in writes]
     items += [e(writes) if callable(e) else e for e in events]
     if len(items) == 1:
         record(actor, *items[0])
@@ -240,7 +241,7 @@ def fulfil_obligation(actor, obligation: Obligation, at: datetime | None = None)
     before = {"fulfilled_at": None}
     ob.fulfilled_at = (at or timezone.now()).astimezone(dt_timezone.utc)
     ob.save(update_fields=["fulfilled_at"])
-    record(actor, "operations.fulfil_obligation", "operations.obligation", ob.pk, before,
+    record(actor, AuditAction.FULFIL_OBLIGATION, "operations.obligation", ob.pk, before,
            {"code": ob.code, "fulfilled_at": ob.fulfilled_at})
     return ob
 
@@ -257,7 +258,7 @@ class Recorded:
 
 def officer_of(user) -> Officer | None:
     """The officer a designated officer's sign-in belongs to (None for other roles or no link)."""
-    if user is None or getattr(user, "role", None) != "officer":
+    if user is None or getattr(user, "role", None) != Role.OFFICER:
         return None
     link = OfficerAccount.objects.select_related("officer").filter(user_id=user.pk).first()
     return None if link is None else link.officer
@@ -293,7 +294,7 @@ def check_recorder(user, officer: Officer, agreement: Agreement) -> None:
         raise PermissionDenied(f"{user.username} may not record actions (LEA coordinators and officers do)")
     if agency_id != agreement.agency_id:
         raise PermissionDenied(f"{user.username} may not record actions for another agency")
-    if user.role == "officer":
+    if user.role == Role.OFFICER:
         own = officer_of(user)
         if own is None or own.pk != officer.pk:
             raise PermissionDenied(f"{user.username} may record only their own actions")

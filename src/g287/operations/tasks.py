@@ -9,21 +9,22 @@ from __future__ import annotations
 import sys
 
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from tqdm import tqdm
 
+from g287 import inputs
 from g287.operations import deadlines
 from g287.operations.models import Upload
 from g287.operations.uploads import UploadRejected, background_priority, import_actions
 
 
 def check_deadlines(as_of: str | None = None) -> dict:
-    """Run the deadline check as of ``as_of`` (ISO date-time; now when None) and return what it found."""
+    """Run the deadline check as of ``as_of`` (ISO date-time or a day alone, its midnight; now when None) and return what it found."""
     moment = None
     if as_of:
-        moment = parse_datetime(as_of)
-        if moment is None:
-            raise ValueError(f"as_of must be an ISO date-time; got {as_of!r}")
+        try:
+            moment = inputs.aware(inputs.moment(as_of, "as_of", date_alone=True))
+        except inputs.InputError as exc:
+            raise ValueError(f"as_of must be an ISO date-time; {exc.message}") from None
     result = deadlines.check(moment)
     return {"as_of": result.as_of.isoformat(), "overdue": result.overdue, "newly_noticed": result.newly_noticed}
 

@@ -38,6 +38,7 @@ from django.db import transaction
 from g287 import inputs
 from g287.audit.services import record
 from g287.exports import csv_text
+from g287.operations.choices import AuditAction
 from g287.operations.models import ActionReference
 from g287.operations.services import ActionInput, _same_facts, check_recorder, officer_of, record_batch, when_problem
 from g287.oversight.services.reviews import sample_rate
@@ -419,7 +420,7 @@ def record_rows(actor, agency, rows: list[Row], name: str, digest: str,
         number = start // BATCH_ROWS + 1
 
         def batch_event(writes, batch=batch, number=number):
-            return ("operations.upload_batch", "registry.agency", agency.pk, None, {
+            return (AuditAction.UPLOAD_BATCH, "registry.agency", agency.pk, None, {
                 "file": name, "sha256": digest, "batch": number, "lines": [batch[0].line, batch[-1].line],
                 "actions": [writes[0].row.pk, writes[-1].row.pk]})
 
@@ -434,7 +435,7 @@ def record_rows(actor, agency, rows: list[Row], name: str, digest: str,
     result.action_ids = [r.known if r.known is not None else by_ref.get(r.external_ref) for r in rows]
     if result.created:
         with transaction.atomic():
-            record(actor, "operations.upload_actions", "registry.agency", agency.pk, None, {
+            record(actor, AuditAction.UPLOAD_ACTIONS, "registry.agency", agency.pk, None, {
                 "file": name, "sha256": digest, "rows": result.rows, "created": result.created,
                 "unchanged": result.unchanged, "denied": result.denied, "batches": result.batches})
     return result

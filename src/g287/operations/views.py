@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from redis.exceptions import RedisError
 
-from g287 import inputs
+from g287 import errors
 from g287.accounts.models import Role
 from g287.accounts.scoping import visible_agencies
 from g287.operations import deadlines as dl
@@ -37,17 +37,6 @@ from g287.oversight.services import complaints as cs
 from g287.registry.models import Agency, FieldOffice
 
 SEES_FLAGGED = {Role.PROGRAM_OFFICE, Role.FIELD_OFFICE, Role.SUPERVISOR, Role.INSPECTOR, Role.LEA_COORDINATOR}
-
-
-def _moment(request, name: str = "as_of") -> datetime:
-    """``?as_of=`` as a date-time (a date alone is 00:00 that day, server time); now when absent or bad."""
-    raw = (request.GET.get(name) or "").strip()
-    if raw:
-        try:
-            return inputs.aware(inputs.moment(raw, name, date_alone=True))
-        except inputs.InputError as exc:
-            messages.error(request, f"{exc.message}; showing now.")
-    return timezone.now()
 
 
 def _int(request, name: str) -> int | None:
@@ -81,10 +70,7 @@ def action_new(request):
         try:
             done = record_reported(request.user, d["officer"], d["agreement"], form.action_input(), d["external_ref"])
         except ValidationError as exc:
-            for f, errs in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
-                f = "date" if f == "at" else f  # the moment is typed as a date and a time
-                for e in errs:
-                    form.add_error(f if f in form.fields else None, e)
+            errors.add_to_form(form, _typed_as_date(exc))
         except FactsError as exc:
             form.add_error("agreement", str(exc))
         else:
@@ -95,6 +81,13 @@ def action_new(request):
                 messages.info(request, "This reference was already recorded with the same facts; nothing was added.")
             return redirect("operations:action-detail", pk=done.action.pk)
     return render(request, "operations/action_form.html", {"form": form})
+
+
+def _typed_as_date(exc: ValidationError) -> ValidationError:
+    """A refusal of the moment ``at`` put on the form's ``date``: the moment is typed as a date and a time."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({("date" if f == "at" else f): errs for f, errs in exc.error_dict.items()})
 
 
 @login_required
@@ -202,7 +195,7 @@ def upload_template(request):
 def deadline_list(request):
     if not dl.may_see_deadlines(request.user):
         raise PermissionDenied("deadlines are the agencies' and ICE's operational data")
-    as_of = _moment(request)
+    as_of = errors.moment_or_now(request)
     overdue = request.GET.get("overdue") == "1"
     agency_id, fo_id = _int(request, "agency"), _int(request, "field_office")
     rows = dl.deadlines(request.user, as_of, overdue=overdue, open_only=request.GET.get("open") == "1",
@@ -239,8 +232,7 @@ def fulfil(request, kind: str, pk: int):
         else:
             _fulfil_complaint(request.user, pk)
     except ValidationError as exc:  # PermissionDenied goes on to the site's 403 page
-        for m in exc.messages:
-            messages.error(request, m)
+        errors.show(request, exc)
     else:
         messages.success(request, "Marked fulfilled.")
     if back.startswith("/") and not back.startswith("//"):  # only back to a page of this site

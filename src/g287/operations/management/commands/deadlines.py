@@ -5,23 +5,19 @@ from __future__ import annotations
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.dateparse import parse_datetime
 
+from g287 import inputs
 from g287.operations import deadlines as dl
 
 
 def _moment(raw: str | None):
+    """``--as-of``: a date-time or a day alone (its midnight), read by ``g287.inputs``; now when absent."""
     if not raw:
         return None
-    parsed = parse_datetime(raw)
-    if parsed is None:
-        from datetime import date, datetime, time
-
-        try:
-            parsed = datetime.combine(date.fromisoformat(raw), time())
-        except ValueError:
-            raise CommandError(f"--as-of: not a date-time (YYYY-MM-DDTHH:MM[:SS][+HH:MM]): {raw!r}") from None
-    return dl.aware(parsed)
+    try:
+        return inputs.aware(inputs.moment(raw, "--as-of", date_alone=True))
+    except inputs.InputError as exc:
+        raise CommandError(str(exc)) from None
 
 
 class Command(BaseCommand):
