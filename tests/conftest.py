@@ -33,11 +33,11 @@ def signed_in(client):
 
 @pytest.fixture(autouse=True)
 def fresh_page_cache(monkeypatch):
-    """Public pages are kept per data version (g287.web.cache); test data written straight to the database
+    """Public pages are kept per data version (g287.pagecache); test data written straight to the database
     leaves no trace in that version, so every test starts with an empty cache and reads the version afresh."""
     from django.core.cache import cache
 
-    monkeypatch.setattr("g287.reports.services.VERSION_TTL", 0)
+    monkeypatch.setattr("g287.pagecache.VERSION_TTL", 0)
     monkeypatch.setattr("g287.reports.services.ACTIVITY_SECONDS", 0)
     cache.clear()
 

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def exact_data_version(monkeypatch):
-    monkeypatch.setattr("g287.reports.services.VERSION_TTL", 0)
+    monkeypatch.setattr("g287.pagecache.VERSION_TTL", 0)
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 PAGES = ["/portal/", "/portal/trends/", "/portal/measures/?as_of=2025-07-04"]

@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture(autouse=True)
 def exact_data_version(monkeypatch):
-    monkeypatch.setattr("g287.reports.services.VERSION_TTL", 0)
+    monkeypatch.setattr("g287.pagecache.VERSION_TTL", 0)
 
 
 @pytest.fixture(autouse=True)

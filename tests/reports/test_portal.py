@@ -136,12 +136,13 @@ def test_cached_pages_carry_each_readers_own_csrf_token():
 
 
 def test_the_data_version_is_reused_for_a_moment_only(monkeypatch):
+    from g287 import pagecache
     from g287.audit.services import record
 
-    monkeypatch.setattr(services, "VERSION_TTL", 60)
-    monkeypatch.setattr(services, "_version_memo", (0.0, ""))
+    monkeypatch.setattr(pagecache, "VERSION_TTL", 60)
+    monkeypatch.setattr(pagecache, "_version_memo", (0.0, ""))
     before = services.data_version()
     record(None, "test.touch", "test", 1)
     assert services.data_version() == before  # within the minute: the version read before
-    monkeypatch.setattr(services, "VERSION_TTL", 0)
+    monkeypatch.setattr(pagecache, "VERSION_TTL", 0)
     assert services.data_version() != before

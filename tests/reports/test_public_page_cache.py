@@ -10,7 +10,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.test import Client
 from django.urls import reverse
 
-from g287.web import cache as page_cache
+from g287 import pagecache as page_cache
 from tests.web.registry_data import build_registry
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +137,7 @@ def test_pages_are_kept_per_language_and_per_day(client, monkeypatch):
     spanish = client.get(url).content.decode()
     assert "History" in english and "Historial" in spanish
     today = page_cache.page_key(client.get(url).wsgi_request)
-    monkeypatch.setattr("g287.web.cache.timezone.localdate", lambda: date(2099, 1, 1))
+    monkeypatch.setattr("g287.pagecache.timezone.localdate", lambda: date(2099, 1, 1))
     assert page_cache.page_key(client.get(url).wsgi_request) != today
 
 

@@ -30,8 +30,7 @@ from g287.changes.models import Capture, Subscription
 from g287.registry.filters import STATE_NAMES, AgencyFilter, AgreementFilter, PublicationFilter, annotate_status
 from g287.registry.models import Agency, Agreement, Publication
 from g287.registry.views import _page_numbers
-from g287.reports.services import registry_version
-from g287.web.cache import public_context, public_page
+from g287.pagecache import public_context, public_page, registry_version
 
 PAGE_SIZE = 100
 

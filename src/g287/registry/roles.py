@@ -3,19 +3,22 @@ imports' (the system's) and, for the lineage's curation, the program office's al
 
 - Curating the lineage — confirming or rejecting a declined rename or re-dating, splitting a wrong merge —
   changes which rows are one agreement for every reader of the registry; the program office owns the registry.
+
+The registry names the permission (``registry.<what>``); which roles hold it is the accounts' to say
+(``g287.accounts.backends.ROLE_PERMISSIONS``, read through Django's ``user.has_perm``), so the registry, below
+the accounts, does not import them.
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from g287.accounts.models import Role
-
 CURATE_LINEAGE = "curate_lineage"
 
-_ROLES = {
-    CURATE_LINEAGE: {Role.PROGRAM_OFFICE},
-}
+
+def permission(what: str) -> str:
+    """The Django permission name of ``what`` (``registry.curate_lineage``)."""
+    return f"registry.{what}"
 
 
 def may(user, what: str) -> bool:
@@ -24,7 +27,7 @@ def may(user, what: str) -> bool:
         return True
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return user.is_superuser or user.role in _ROLES[what]
+    return user.has_perm(permission(what))  # a superuser holds every permission
 
 
 def require(user, what: str) -> None:

@@ -34,8 +34,7 @@ from g287.registry import roles
 from g287.registry.curation import FITS, decide
 from g287.registry.extensions import agreement_blocks
 from g287.registry.models import Agency, Agreement, AgreementEvent, LineageCandidate, LineageDecision, Publication
-from g287.reports.services import registry_version
-from g287.web.cache import public_context, public_page
+from g287.pagecache import public_context, public_page, registry_version
 from g287 import errors
 
 PAGE_SIZE = 50

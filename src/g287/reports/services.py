@@ -17,6 +17,8 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
+from g287.pagecache import (  # noqa: F401  (the versions, read here by the portal and the annual report)
+    REGISTRY_TOPICS, data_version, format_version, read_versions, registry_version, version_of)
 from g287.registry.choices import AgreementModel
 from g287.registry.filters import STATE_NAMES, Status, annotate_status
 from g287.registry.models import Agency, Agreement, Publication
@@ -48,59 +50,9 @@ HISTORY = [
 
 # ---------------------------------------------------------------- caching
 
-# How long a process may reuse the data version it read (seconds): the portal asks for it on every request, and
-# a page may lag a write by this long. Tests set it to 0.
-VERSION_TTL = float(os.environ.get("G287_DATA_VERSION_TTL", "1"))
-_version_memo: tuple[float, object] = (0.0, "")
-
-# The topics (the part of an audit event's action before the dot) each kind of public page shows.
-REGISTRY_TOPICS = ("registry",)
+# The data versions the public pages are kept by are read in ``g287.pagecache`` (below every app).
 # Performance measures: actions re-decided on the officers' facts, oversight records, the registry.
 ACTIVITY_TOPICS = ("registry", "operations", "personnel", "oversight")
-
-
-def _versions() -> tuple[dict, int, int]:
-    """(newest event per topic, newest publication, newest admin log entry): one round trip, at most once per
-    VERSION_TTL per process. The topics' numbers are kept by a trigger on the audit log (``audit.TopicVersion``)."""
-    global _version_memo
-    now = time.monotonic()
-    if VERSION_TTL > 0 and now - _version_memo[0] < VERSION_TTL and _version_memo[1]:
-        return _version_memo[1]
-    with connection.cursor() as cur:
-        cur.execute("SELECT topic, seq FROM audit_topicversion UNION ALL "
-                    "SELECT '#publication', (SELECT MAX(id) FROM registry_publication) UNION ALL "
-                    "SELECT '#admin', (SELECT MAX(id) FROM django_admin_log)")
-        rows = dict(cur.fetchall())
-    pub, admin = rows.pop("#publication", None) or 0, rows.pop("#admin", None) or 0
-    value = (rows, pub, admin)
-    _version_memo = (now, value)
-    return value
-
-
-def version_of(*topics: str) -> str:
-    """The version of the data of ``topics`` (all of them when none is named): it changes when a service write
-    of one of those topics is audited, when ICE's lists are imported (a publication) and when anything is changed
-    in the admin, and not otherwise — so a page keyed on it stays kept while other data is written."""
-    return _format(_versions(), topics)
-
-
-def _format(versions: tuple, topics: tuple) -> str:
-    seqs, pub, admin = versions
-    seq = max((seqs.get(t, 0) for t in topics), default=0) if topics else max(seqs.values(), default=0)
-    return f"{'+'.join(topics) or 'all'}:{seq}.{pub}.{admin}"
-
-
-def data_version() -> str:
-    """Changes whenever anything is written: every service write appends an audit event, every import adds a
-    publication, and every change made in the admin adds an admin log entry."""
-    return version_of()
-
-
-def registry_version() -> str:
-    """Changes whenever anything the registry's pages show is written: an import (a publication, the roster), a
-    notice or any other registry service write (audit actions ``registry.…``), a change in the admin. Recording
-    actions and oversight records leave it alone, so an agency's page and the map stay kept while they come in."""
-    return version_of(*REGISTRY_TOPICS)
 
 
 ACTIVITY_SECONDS = float(os.environ.get("G287_ACTIVITY_VERSION_SECONDS", "60"))
@@ -114,11 +66,11 @@ def activity_version() -> str:
     change, a publication or an admin change still shows at once (the registry's version is part of it)."""
     global _activity_memo
     now = time.monotonic()
-    versions = _versions()
-    registry = _format(versions, REGISTRY_TOPICS)
+    versions = read_versions()
+    registry = format_version(versions, REGISTRY_TOPICS)
     if ACTIVITY_SECONDS > 0 and now - _activity_memo[0] < ACTIVITY_SECONDS and _activity_memo[1]:
         return f"{registry}|{_activity_memo[1]}"
-    activity = _format(versions, ACTIVITY_TOPICS)
+    activity = format_version(versions, ACTIVITY_TOPICS)
     _activity_memo = (now, activity)
     return f"{registry}|{activity}"
 

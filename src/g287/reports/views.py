@@ -1,7 +1,7 @@
 """The public portal: no login, aggregates only, English and Spanish.
 
 The figures are computed once per data version (``services.cached``) and whole pages are kept for readers
-who are not signed in (``g287.web.cache.public_page``), so a page costs a cache read. Every value handed to a
+who are not signed in (``g287.pagecache.public_page``), so a page costs a cache read. Every value handed to a
 template is a callable: the template calls it only when the page is rendered.
 """
 
@@ -20,7 +20,7 @@ from g287.registry.choices import AgreementModel
 from g287.reports import charts, services
 from g287.reports.choices import LEVEL_LABELS, MEASURE_HEADS, MEASURE_LABELS, RULE_REASONS
 from g287.reports.measures import MEASURES
-from g287.web.cache import TOKEN_MARK, public_context, public_page  # noqa: F401  (TOKEN_MARK: the placeholder)
+from g287.pagecache import TOKEN_MARK, public_context, public_page  # noqa: F401  (TOKEN_MARK: the placeholder)
 
 MODEL_LABELS = dict(AgreementModel.choices)  # the registry's labels of the models
 

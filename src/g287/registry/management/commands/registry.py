@@ -136,7 +136,7 @@ class Command(BaseCommand):
         from django.core.exceptions import PermissionDenied, ValidationError
         from django.utils import timezone
 
-        from g287.accounts.models import User
+        from django.contrib.auth import get_user_model  # the accounts app is above the registry
         from g287.registry.curation import decide
         from g287.registry.models import LineageCandidate
 
@@ -148,7 +148,7 @@ class Command(BaseCommand):
                                f"(`g287 registry lineage` lists them; numbers change when the lineage is recomputed)")
         user = None
         if options["user"]:
-            user = User.objects.filter(username=options["user"]).first()
+            user = get_user_model().objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"--user: no user {options['user']!r}")
         try:
