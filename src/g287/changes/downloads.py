@@ -19,6 +19,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from g287 import exports
+from g287.pagecache import registry_version
+from g287.reports.opendata import export_open_data
 
 BUNDLE_FILES = ("agencies", "agreements", "history", "over_time")
 MAX_AGE = timedelta(days=1)
@@ -59,9 +61,6 @@ def is_stale(bundle: dict | None, version: str) -> bool:
 
 def build_bundle(progress: bool = False) -> dict:
     """Write a new bundle with the existing open-data export and make it the current one."""
-    from g287.reports.opendata import export_open_data
-    from g287.reports.services import registry_version
-
     version = registry_version()
     now = timezone.now()
     root = bundle_root()
@@ -88,8 +87,6 @@ def build_bundle(progress: bool = False) -> dict:
 
 
 def refresh_bundle() -> dict:
-    from g287.reports.services import registry_version
-
     bundle = current_bundle()
     if not is_stale(bundle, registry_version()):
         return {"rebuilt": False, "version": bundle["version"]}

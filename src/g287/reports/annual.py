@@ -19,6 +19,11 @@ from g287.reports import charts, services
 from g287.reports.choices import MEASURE_LABELS
 from g287.reports import measures as m
 from g287.charts import bar_chart
+from g287.program.fiscal import fy_label
+from g287.program.models import Appropriation
+from g287.program.services import cost_per_agreement
+from g287.registry.freshness import reflects
+from g287.registry.models import Agreement
 
 MODEL_LABELS = dict(AgreementModel.choices)
 
@@ -39,9 +44,6 @@ def _funding(year: int) -> dict | None:
         apps.get_model("program", "Appropriation")
     except LookupError:
         return None
-    from g287.program.fiscal import fy_label
-    from g287.program.models import Appropriation
-    from g287.program.services import cost_per_agreement
 
     approp = list(Appropriation.objects.order_by("fiscal_year").values("fiscal_year", "amount", "source"))
     known = [(f"FY{a['fiscal_year']}", int(a["amount"]), "bar") for a in approp if a["amount"] is not None]
@@ -53,7 +55,6 @@ def _funding(year: int) -> dict | None:
 
 
 def _reflects(as_of: date):
-    from g287.registry.freshness import reflects
 
     return reflects(as_of)
 
@@ -108,7 +109,6 @@ def context(year: int) -> dict:
 def _signed_in(year: int) -> list[tuple[str, int]]:
     from django.db.models import Count
 
-    from g287.registry.models import Agreement
 
     rows = dict(Agreement.objects.filter(signed__year=year).values_list("model").annotate(n=Count("id"))
                 .values_list("model", "n"))

@@ -20,6 +20,13 @@ from django.conf import settings
 from django.db import connection
 
 from g287.policy.clock import add_years
+from g287.oversight.models import DEFAULT_CYCLE_MONTHS
+from g287.oversight.schedule import add_months
+from g287.policy.rules import RULESETS, UnknownRuleSet, ruleset
+from g287.redecide.read import Scope
+from g287.redecide.run import redecide_actions
+from g287.registry.filters import annotate_status
+from g287.registry.models import Agreement, AgreementEvent
 
 LEVELS = ("program", "model", "field_office", "state", "agency")
 # Levels below a state: their counts under SUPPRESS_BELOW are suppressed wherever they are published.
@@ -163,7 +170,6 @@ def _current_since(as_of: date, years: int) -> date:
 
 
 def _refresher_years() -> dict[str, int]:
-    from g287.policy.rules import RULESETS
 
     out: dict[str, int] = {}
     for (model, _t), rs in RULESETS.items():
@@ -272,9 +278,6 @@ def in_force(as_of: date) -> list[tuple[int, int, str, date]]:
     removed or superseded by ICE's lists of that day, and no termination notice in effect."""
     from django.db.models import Q
 
-    from g287.policy.rules import UnknownRuleSet, ruleset
-    from g287.registry.filters import annotate_status
-    from g287.registry.models import Agreement, AgreementEvent
 
     rows = list(annotate_status(Agreement.objects.filter(signed__isnull=False, signed__lte=as_of), as_of)
                 .filter(Q(listing_on="active") | Q(listing_on__isnull=True))
@@ -297,11 +300,9 @@ def inspections(as_of: date) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Agencies in force on the day, those inspected within their cycle, and those whose inspection is
     overdue (the cycle counted from the last inspection, or from the earliest signing when never inspected).
     Per agency (the shortest cycle of its models, as the schedule counts it) and per (agency, model)."""
-    from g287.oversight.schedule import add_months
 
     agreements = in_force(as_of)
     cycles = dict(_rows("SELECT model, months FROM oversight_inspectioncycle", {}))
-    from g287.oversight.models import DEFAULT_CYCLE_MONTHS
 
     last = dict(_rows("""SELECT agency_id, MAX(held) FROM oversight_inspection
                          WHERE kind = 'inspection' AND held <= %(d)s GROUP BY agency_id""", {"d": as_of}))
@@ -326,8 +327,6 @@ def inspections(as_of: date) -> tuple[pl.DataFrame, pl.DataFrame]:
 
 def auditor(start: date, as_of: date) -> tuple[pl.DataFrame, dict[str, int]]:
     """Actions of the period re-decided by the bulk auditor: how many, and how many break a rule."""
-    from g287.redecide.read import Scope
-    from g287.redecide.run import redecide_actions
 
     cols = ["agency_id", "model", "auditor_actions", "auditor_denied"]
     # The auditor's PostgreSQL reader cannot parse an empty result: ask first whether there is anything.

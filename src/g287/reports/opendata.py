@@ -21,6 +21,9 @@ from tqdm import tqdm
 from g287 import exports
 from g287.reports import measures as m
 from g287.reports import services
+from g287.registry.filters import annotate_status
+from g287.registry.freshness import reflects
+from g287.registry.models import Agreement, AgreementEvent
 
 SUPPRESSED = "suppressed"
 FORMATS = ("csv", "parquet", "xlsx")
@@ -60,8 +63,6 @@ def _agencies() -> Table:
 
 
 def _agreements(as_of: date) -> Table:
-    from g287.registry.filters import annotate_status
-    from g287.registry.models import Agreement
 
     qs = (annotate_status(Agreement.objects.all(), as_of)
           .values_list("id", "key", "agency_id", "agency__state", "model", "template_version", "template_inferred",
@@ -94,7 +95,6 @@ def _agreements(as_of: date) -> Table:
 
 
 def _history() -> Table:
-    from g287.registry.models import AgreementEvent
 
     qs = (AgreementEvent.objects.values_list("agreement_id", "date", "kind", "by", "exigent", "lifted",
                                              "publication__file_name", "note")
@@ -198,7 +198,6 @@ def _measure_table(ms: m.MeasureSet, level: str) -> Table:
 
 def _reflects(as_of: date) -> dict:
     """The ICE list the registry reflects on ``as_of``, its date and whether it is stale (registry.freshness)."""
-    from g287.registry.freshness import reflects
 
     return reflects(as_of).as_dict()
 

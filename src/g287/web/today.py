@@ -17,6 +17,17 @@ from django.utils.translation import gettext as _
 
 from g287.accounts.models import Role
 from g287.accounts.scoping import scope, visible_agencies
+from g287.operations.deadlines import deadlines, may_see_deadlines
+from g287.operations.services import officer_of
+from g287.oversight import services as os_
+from g287.oversight.models import CorrectiveAction, ReviewItem, Sanction
+from g287.oversight.schedule import due_and_overdue
+from g287.personnel.models import Authorization, BackgroundCheck, Officer
+from g287.personnel.status import officer_status, standings
+from g287.program.models import OPEN_STATUSES, ApplicationStatus, ProgramApplication
+from g287.reports import services as rs
+from g287.reports.choices import MEASURE_LABELS
+from g287.reports.measures import MEASURES
 
 SOON_DAYS = 60  # "lapses soon": within the next two months
 
@@ -40,7 +51,6 @@ class Lapse:
 
 def _officer_lapses(officer, today: date) -> tuple[list, list[Lapse]]:
     """(standings today, what lapses and when) for one officer, from the engine's own derivations."""
-    from g287.personnel.status import officer_status, standings
 
     st = officer_status(officer, today)
     rows = standings(officer, today)
@@ -52,7 +62,6 @@ def _officer_lapses(officer, today: date) -> tuple[list, list[Lapse]]:
 
 
 def _deadline_tasks(user, now) -> list[Task]:
-    from g287.operations.deadlines import deadlines, may_see_deadlines
 
     if not may_see_deadlines(user):
         return []
@@ -80,10 +89,6 @@ def _officers_needing_attention(officers, today: date) -> tuple[list, list[Lapse
 
 
 def context_for(user) -> dict:
-    from g287.oversight import services as os_
-    from g287.oversight.models import CorrectiveAction, ReviewItem, Sanction
-    from g287.oversight.schedule import due_and_overdue
-    from g287.personnel.models import BackgroundCheck, Officer
 
     today, now = timezone.localdate(), timezone.now()
     role = Role.PROGRAM_OFFICE if user.is_superuser else user.role
@@ -92,7 +97,6 @@ def context_for(user) -> dict:
     tasks = ctx["tasks"]
 
     if role == Role.OFFICER:
-        from g287.operations.services import officer_of
 
         officer = officer_of(user)
         ctx["officer"] = officer
@@ -105,10 +109,7 @@ def context_for(user) -> dict:
         return ctx
 
     if role == Role.OVERSIGHT:
-        from g287.reports import services as rs
 
-        from g287.reports.measures import MEASURES
-        from g287.reports.choices import MEASURE_LABELS
 
         data = rs.measure_tables(today, None, levels=("program",))
         values = data["levels"]["program"][0]["measures"] if data["levels"]["program"] else {}
@@ -157,8 +158,6 @@ def context_for(user) -> dict:
                           reverse("oversight:inspection-list"), urgent=late.exists()))
 
     if role in (Role.PROGRAM_OFFICE, Role.FIELD_OFFICE):
-        from g287.personnel.models import Authorization
-        from g287.program.models import OPEN_STATUSES, ApplicationStatus, ProgramApplication
 
         apps = scope(ProgramApplication.objects.filter(status__in=OPEN_STATUSES), user)
         tasks.append(Task(_("Applications to evaluate"), apps.filter(status=ApplicationStatus.RECEIVED).count(),
