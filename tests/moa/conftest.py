@@ -65,7 +65,7 @@ EXPECTED = {
     "VADOC_JEM_MOA_022825.pdf": ("VA", "Virginia Department of Corrections", "JEM", "2025-02-28", "2025"),
     "brevardCo_TFM_MOA_03.04.2025.pdf": ("FL", "Brevard County Sheriff's Office", "TFM", "2025-02-24", "2025"),
     "daviePoliceDeptFL_TFM_MOA_03.05.25.pdf": ("FL", "Davie Police Department", "TFM", "2025-03-07", "2025"),
-    "floridaFishWildlife_TFM_MOA_02.14.2025.pdf": ("FL", "Florida Fish and Wildlife Conservation Commission", "TFM", "2025-02-14", "2025"),
+    "floridaFishWildlife_TFM_MOA_02.14.2025.pdf": ("FL", "Florida Fish & Wildlife Conservation Commission", "TFM", "2025-02-14", "2025"),
     "georgiaDeptPublicSafety_TFM_MOA_03.10.25.pdf": ("GA", "Georgia Department of Public Safety", "TFM", "2025-03-10", "2025"),
     "hardeeCoSheriffsOffice_WSO_MOA_02.26.2025.pdf": ("FL", "Hardee County Sheriff's Office", "WSO", "2025-02-26", "2025"),
     "monroeCoSheriffsOffice_TFM_MOA_02262025.pdf": ("FL", "Monroe County Sheriff's Office", "TFM", "2025-02-26", "2025"),
@@ -85,13 +85,9 @@ SCANNED = {
 }
 
 
-# ICE's lists since 2021 carry this agency under two spellings that the registry's lineage keeps apart: "Florida Fish
-# and Wildlife Conservation Commission" (listed February to July 2025, then gone) and "Florida Fish & Wildlife
-# Conservation Commission" (from July 2025), both signed 2025-02-14, both linking this very file. One MOA, two
-# agreements that fit equally: listed as ambiguous with both named, not attached.
-AMBIGUOUS = {"floridaFishWildlife_TFM_MOA_02.14.2025.pdf": (
-    "FL:florida-fish-and-wildlife-conservation-commission:TFM:2025-02-14",
-    "FL:florida-fish-wildlife-conservation-commission:TFM:2025-02-14")}
+# ICE's lists carry the Florida Fish and Wildlife Conservation Commission as "Fish and Wildlife" (February to
+# 14 July 2025) and, after a gap of four lists, as "Fish & Wildlife" (from 23 July 2025), both signed 2025-02-14: the
+# lineage reads the two spellings as one agreement (names spelled alike), so its MOA attaches to it.
 
 
 def import_shipped(ocr: str = "skip"):

@@ -12,7 +12,7 @@ from g287.moa.models import MoaDocument
 from g287.moa.services import import_documents, listing
 from g287.registry.models import Agreement
 
-from .conftest import AMBIGUOUS, ARCHIVE, EXPECTED, REFERENCE, SCANNED
+from .conftest import ARCHIVE, EXPECTED, REFERENCE, SCANNED
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +24,6 @@ def test_every_shipped_moa_is_matched_to_its_agreement(shipped):
     assert set(docs) == set(EXPECTED)
     for name, (state, agency, model, signed, _) in EXPECTED.items():
         d = docs[name]
-        if name in AMBIGUOUS:
-            assert d.match_status == C.MatchStatus.AMBIGUOUS and d.agreement is None and d.agreement_key == ""
-            assert all(key in d.match_reasons[-1] for key in AMBIGUOUS[name]), d.match_reasons
-            continue
         a = d.agreement
         assert a is not None, (name, d.match_status, d.match_reasons)
         assert (a.agency.state, a.agency.name, a.model, str(a.signed)) == (state, agency, model, signed), name
@@ -44,9 +40,6 @@ def test_templates_read_from_the_text_replace_the_inferred_ones(shipped):
         assert d.read_status == "read" and d.template_version == expected, (d.file_name, d.template_reason)
         assert d.model == EXPECTED[d.file_name][2]
         a = d.agreement
-        if d.file_name in AMBIGUOUS:
-            assert a is None
-            continue
         assert a.template_version == expected and a.template_inferred is False
         assert d.file_name in a.template_reason
         if expected == "2025":
@@ -54,7 +47,7 @@ def test_templates_read_from_the_text_replace_the_inferred_ones(shipped):
     # The 2025 footers' revisions, as ICE's templates carry them.
     revisions = set(MoaDocument.objects.exclude(template_revision=None).values_list("template_revision", flat=True))
     assert {r.isoformat() for r in revisions} == {"2025-02-12", "2025-02-14", "2025-02-15", "2025-03-07"}
-    assert AuditEvent.objects.filter(action=C.TEMPLATE_FROM_DOCUMENT).count() == 42  # 43 read, one ambiguous
+    assert AuditEvent.objects.filter(action=C.TEMPLATE_FROM_DOCUMENT).count() == 43  # every document read
 
 
 def test_signatories_dates_and_sections(shipped):
@@ -79,7 +72,7 @@ def test_list_json_has_exactly_the_issue_keys_and_disagreements(shipped):
     call_command("moa", "list", "--json", stdout=out)
     rows = json.loads(out.getvalue())
     assert len(rows) == 56
-    assert next(r for r in rows if r["file"] in AMBIGUOUS)["agreement"] is None
+    assert all(r["agreement"] for r in rows)
     keys = {"file", "sha256", "agreement", "state", "agency", "model", "template", "template_source", "signed",
             "signatories", "pages", "ocr", "match_confidence"}
     assert all(set(r) == keys for r in rows)

@@ -26,7 +26,7 @@ AT = datetime(2025, 7, 1, 14, 30, tzinfo=timezone.utc)
 
 def import_candidates(tmp_path):
     """A merged rename (City of Palm Bay PD → Palm Bay PD) and two declined pairs (Town of Cocoa PD and Cocoa
-    Beach PD leave while Cocoa PD and Cocoa Beach Police Dept arrive: more than one reading)."""
+    Beach PD leave while Cocoa City PD and Cocoa Beach City PD arrive: more than one reading)."""
     first = write_sheet(tmp_path / "a", "participatingAgencies06012025am.xlsx", PART_HEADER, [
         part_row("FLORIDA", "City of Palm Bay Police Department", TFM, date(2025, 4, 1), type_="Municipality"),
         part_row("FLORIDA", "Town of Cocoa Police Department", TFM, date(2025, 4, 2), type_="Municipality"),
@@ -34,8 +34,8 @@ def import_candidates(tmp_path):
     ])
     second = write_sheet(tmp_path / "b", "participatingAgencies06052025pm.xlsx", PART_HEADER, [
         part_row("FLORIDA", "Palm Bay Police Department", TFM, date(2025, 4, 1), type_="Municipality"),
-        part_row("FLORIDA", "Cocoa Police Department", TFM, date(2025, 4, 2), type_="Municipality"),
-        part_row("FLORIDA", "Cocoa Beach Police Dept", TFM, date(2025, 4, 2), type_="Municipality"),
+        part_row("FLORIDA", "Cocoa City Police Department", TFM, date(2025, 4, 2), type_="Municipality"),
+        part_row("FLORIDA", "Cocoa Beach City Police Department", TFM, date(2025, 4, 2), type_="Municipality"),
     ])
     report = services.import_ice_sheets([first, second], progress=False)
     assert not report.errors, report.errors

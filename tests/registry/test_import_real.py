@@ -77,9 +77,11 @@ def test_every_shipped_sheet(tmp_path):
     assert declined and "Okaloosa County Department of Corrections" in declined[0].note
     assert services.declined_candidates().filter(old=okaloosa).exists()
 
-    # A duplicate listing removed: its removal note names the row that stays.
-    zeph = Agreement.objects.get(agency__name="City of Zephyrhills Police Department")
-    assert "Zephyrhills Police Department" in zeph.events.get(kind="removed").note
+    # A duplicate listing: "City of Zephyrhills Police Department" and "Zephyrhills Police Department" on one list
+    # are one agreement (names spelled alike), with the reason on its lineage.
+    zeph = Agreement.objects.get(key="FL:city-of-zephyrhills-police-department:TFM:2025-04-14")
+    assert services.agreement_status(zeph) == "active" and not zeph.events.filter(kind="removed").exists()
+    assert "listed twice on one list" in zeph.lineage_as_old.get(kind="duplicate").reason
 
     # Template inference, MOA links, field offices.
     aransas = Agreement.objects.get(agency__name="Aransas County Sheriff's Office", model="JEM")

@@ -1,11 +1,12 @@
 """Lineage on hand-made publications: renewal, model switch, rename, declined candidates, any import order."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from g287.registry import services
-from g287.registry.models import Agreement, AgreementEvent, Application, LineageCandidate, Publication
+from g287.registry.models import (Agreement, AgreementEvent, Application, LineageCandidate, Observation,
+                                  Publication)
 
 from .sheets import PART_HEADER, PEND_HEADER, part_row, write_sheet
 
@@ -34,8 +35,8 @@ def _publications(tmp_path):
         [date(2025, 6, 3), JEM + " ", "TEXAS", "Kerr County Sheriff's Office  ", "County", "Kerr County", "link", "link"],
         [date(2025, 5, 1), TFM, "TEXAS ", "Bexar County Sheriff's Office", "County", "", "link pending ", ""],
         [date(2025, 4, 1), TFM, "FLORIDA", "Palm Bay Police Department", "Municipality", "", "link", ""],
-        [date(2025, 4, 2), TFM, "FLORIDA", "Cocoa Police Department", "Municipality", "", "link", ""],
-        [date(2025, 4, 2), TFM, "FLORIDA", "Cocoa Beach Police Dept", "Municipality", "", "", ""],
+        [date(2025, 4, 2), TFM, "FLORIDA", "Cocoa City Police Department", "Municipality", "", "link", ""],
+        [date(2025, 4, 2), TFM, "FLORIDA", "Cocoa Beach City Police Department", "Municipality", "", "", ""],
     ], links={(0, "MOA"): "https://www.ice.gov/doclib/287gMOA/kerr-2025.pdf",
               (0, "ADDENDUM"): "https://www.ice.gov/doclib/287gMOA/kerr-addendum.pdf"}, blank_rows_after=(1,)))
     return files
@@ -105,7 +106,6 @@ def test_out_of_order_import_gives_the_same_lineage(tmp_path):
     in_order = _snapshot()
     for model in (AgreementEvent, LineageCandidate):
         model.objects.all().delete()
-    from g287.registry.models import Observation
     Observation.objects.all().delete()
     Application.objects.all().delete()
     Agreement.objects.all().delete()
@@ -117,3 +117,69 @@ def test_out_of_order_import_gives_the_same_lineage(tmp_path):
     before = _snapshot()
     services.import_ice_sheets(files, progress=False)  # and again: nothing changes
     assert _snapshot() == before
+
+
+def _spelled_alike_lists(tmp_path):
+    """Fish and Wildlife is listed, missing from one list, then back as "Fish & Wildlife"; Zephyrhills is listed
+    twice on one list ("City of Zephyrhills PD" and "Zephyrhills PD"), then once."""
+    fwc = ("FLORIDA", "Florida Fish and Wildlife Conservation Commission", TFM, date(2025, 2, 14))
+    other = ("FLORIDA", "Lake County Sheriff's Office", TFM, date(2025, 2, 20))
+    rows = [
+        [part_row(*fwc), part_row(*other),
+         part_row("FLORIDA", "City of Zephyrhills Police Department", TFM, date(2025, 3, 1)),
+         part_row("FLORIDA", "Zephyrhills PD", TFM, date(2025, 3, 1))],
+        [part_row(*other), part_row("FLORIDA", "Zephyrhills Police Department", TFM, date(2025, 3, 1))],
+        [part_row("FLORIDA", "Florida Fish & Wildlife Conservation Commission", TFM, date(2025, 2, 14)),
+         part_row(*other), part_row("FLORIDA", "Zephyrhills Police Department", TFM, date(2025, 3, 1))],
+    ]
+    names = ["participatingAgencies07142025am.xlsx", "participatingAgencies07162025am.xlsx",
+             "participatingAgencies07232025pm.xlsx"]
+    return [write_sheet(tmp_path / f"l{i}", name, PART_HEADER, r) for i, (name, r) in enumerate(zip(names, rows))]
+
+
+def test_names_spelled_alike_are_one_agreement_after_a_gap_and_when_listed_twice(tmp_path):
+    files = _spelled_alike_lists(tmp_path)
+    services.import_ice_sheets(files, progress=False)
+    assert Agreement.objects.count() == 3
+    fwc = Agreement.objects.get(key="FL:florida-fish-and-wildlife-conservation-commission:TFM:2025-02-14")
+    assert fwc.agency.name == "Florida Fish & Wildlife Conservation Commission"
+    assert services.agreement_status(fwc) == "active" and fwc.observations.count() == 2
+    kinds = [e.kind for e in services.agreement_history(fwc)]
+    assert "removed" in kinds and "relisted" in kinds and "renamed" in kinds
+    renamed = LineageCandidate.objects.get(old=fwc)
+    assert renamed.merged and renamed.kind == "rename" and "spelled alike" in renamed.reason
+
+    zeph = Agreement.objects.get(key="FL:city-of-zephyrhills-police-department:TFM:2025-03-01")
+    assert services.agreement_status(zeph) == "active" and zeph.observations.count() == 4
+    assert not zeph.events.filter(kind="removed").exists()
+    twice = LineageCandidate.objects.get(old=zeph, kind="duplicate")
+    assert twice.merged and "listed twice on one list" in twice.reason and "Zephyrhills PD" in twice.reason
+    stats = services.registry_stats()
+    assert stats["agreements"] == {"active": 3, "removed": 0, "superseded": 0}
+
+    # The same lineage whatever the order the lists arrive in.
+    in_order = _snapshot()
+    for model in (AgreementEvent, LineageCandidate, Observation, Application, Agreement, Publication):
+        model.objects.all().delete()
+    services.import_ice_sheets([files[2]], progress=False)
+    services.import_ice_sheets([files[0], files[1]], progress=False)
+    assert _snapshot() == in_order
+
+
+def test_a_split_keeps_names_spelled_alike_apart(tmp_path):
+    from g287.registry.models import LineageDecision
+
+    services.import_ice_sheets(_spelled_alike_lists(tmp_path), progress=False)
+    twice = LineageCandidate.objects.get(kind="duplicate")
+    fwc = LineageCandidate.objects.get(kind="rename", old_identity__contains="wildlife")
+    for c in (twice, fwc):
+        LineageDecision.objects.create(kind=c.kind, old_identity=c.old_identity, new_identity=c.new_identity,
+                                       decision="split", reason="Two agencies.", at=datetime(2025, 8, 1, tzinfo=UTC))
+    from g287.registry import lineage
+
+    lineage.recompute()
+    assert Agreement.objects.count() == 5
+    kept = LineageCandidate.objects.filter(merged=False)
+    assert {c.new_identity for c in kept} == {twice.new_identity, fwc.new_identity}
+    assert all("split by the program office: Two agencies." in c.reason for c in kept)
+    assert Agreement.objects.get(key=fwc.new_identity).events.filter(kind="listed").exists()

@@ -8,6 +8,11 @@ the same file twice, gives the same result.
 
 A row is merged into an earlier agreement only when one reading is the only one:
 
+- *spelled alike*: a never-seen row has the same state, model and signing date as a row seen before (or
+  another row of the same list), and the two names are the same but for spelling — "&" or "and", "PD" or
+  "Police Department", "Dept." or "Department", a leading "The", "City of", "Town of" or "Village of"
+  (``names.spelled_alike``). It is the same agreement: respelled on a later list, even after a gap
+  (a *rename*), or listed twice on one list (a *duplicate*);
 - *rename*: an agreement's row disappears and, in the same publication, exactly one never-seen row of the
   same state, model and signing date appears whose name scores at least ``RENAME_THRESHOLD`` (rapidfuzz
   token-set ratio over normalized names) — and that new row has no other such candidate;
@@ -45,13 +50,14 @@ from tqdm import tqdm
 from g287.registry.field_offices import load_field_offices, office_resolver
 from g287.registry.models import (Agency, Agreement, AgreementEvent, Application, FieldOffice, LineageCandidate,
                                   LineageCheckpoint, LineageDecision, Observation, Publication)
-from g287.registry.names import agency_identity, normalize
+from g287.registry.names import agency_identity, normalize, spelled_alike
 from g287.registry.signals import lineage_updated
 from g287.registry.moa_templates import infer_template
 
 RENAME_THRESHOLD = 85.0
 RENAME_DECLINE_FLOOR = 60.0  # same-date rows scoring between this and the threshold are listed as declined
 REDATE_MAX_DAYS = 45
+FOLD_VERSION = 2  # raise when the fold's rules or state change
 
 DERIVED_KINDS = (
     AgreementEvent.Kind.SIGNED, AgreementEvent.Kind.LISTED, AgreementEvent.Kind.RENEWAL,
@@ -99,6 +105,11 @@ def _agency_identity(state: str, name: str) -> str:
 @lru_cache(maxsize=65536)
 def _normalized(name: str) -> str:
     return normalize(name)
+
+
+@lru_cache(maxsize=65536)
+def _spelled(name: str) -> str:
+    return spelled_alike(name)
 
 
 def _template_of(model: str, signed: date | None) -> str:
@@ -154,8 +165,10 @@ class Fold:
     prev_present: set[str] = field(default_factory=set)
     latest_by_agency: dict[str, dict] = field(default_factory=dict)
     apps: dict[str, dict] = field(default_factory=dict)
+    alike: dict[tuple, str] = field(default_factory=dict)  # (state, model, signed, name spelled alike) → identity
     order_key: str = ""
     placed: int = 0
+    version: int = FOLD_VERSION  # a checkpoint folded by other rules is not resumed
 
     def feed(self, pub, rows: list[dict], decisions: dict) -> None:
         """Fold one publication's observations (in row order) into the state."""
@@ -181,7 +194,8 @@ class Fold:
         for o in listed:
             rows.setdefault(o["identity"], o)
         chain_of, chains, alias = self.chain_of, self.chains, self.agency_alias
-        new = [ident for ident in rows if ident not in chain_of]
+        twins, handled = self._spelled_alike(pub, i, rows, decisions)
+        new = [ident for ident in rows if ident not in chain_of and ident not in twins]
         present = {chain_of[ident] for ident in rows if ident in chain_of}
         gone = sorted(self.prev_present - present)
         pairs = []
@@ -190,6 +204,8 @@ class Fold:
                 old = chains[head].last
                 old_agency = _canonical(alias, old["agency_identity"])
                 for ident in new:
+                    if (head, ident) in handled:
+                        continue
                     row = rows[ident]
                     decision = decisions.get((old["identity"], ident))
                     if decision is not None and decision[0] == LineageDecision.Decision.CONFIRM:
@@ -251,6 +267,14 @@ class Fold:
                 chain_of[ident] = ident
                 chains[ident] = Chain(head=ident, identities=[ident])
                 present.add(ident)
+        for ident, first in twins.items():  # listed twice on this list, both rows new: one agreement
+            if _kept_apart(decisions, first, ident):
+                chain_of[ident] = ident
+                chains[ident] = Chain(head=ident, identities=[ident])
+                present.add(ident)
+                self._decline_alike(pub, chain_of[first], first, rows[first], ident, rows[ident], decisions)
+            else:
+                self._merge_alike(pub, i, chain_of[first], first, rows[first], ident, rows[ident], duplicate=True)
         for ident, row in rows.items():
             ch = chains[chain_of[ident]]
             if not ch.present or ch.present[-1] != i:
@@ -260,7 +284,65 @@ class Fold:
             ch.last = row
             if ch.addendum is None and (row["addendum_text"] or "addendum" in row["moa_text"].lower()):
                 ch.addendum = (i, row)
+            if row["signed"]:
+                self.alike.setdefault(_alike_key(row), ident)
         self.prev_present = present
+
+    def _spelled_alike(self, pub, i: int, rows: dict[str, dict], decisions: dict) -> tuple[dict, set]:
+        """Link each never-seen row to the agreement of a row spelled alike (same state, model and signing date,
+        names equal but for "&"/"and", "PD", "Dept.", a leading "City of"): a respelling on a later list, even
+        after a gap, or the same agreement listed twice on one list. Returns the rows that repeat another new row
+        of this list (linked once that row has its agreement) and the pairs decided here. A program-office
+        rejection or split of the pair keeps the rows apart."""
+        twins: dict[str, str] = {}
+        handled: set[tuple[str, str]] = set()
+        first_new: dict[tuple, str] = {}
+        listed = {self.chain_of[ident] for ident in rows if ident in self.chain_of}
+        for ident, row in rows.items():
+            if ident in self.chain_of or not row["signed"]:
+                continue
+            key = _alike_key(row)
+            seen = self.alike.get(key)
+            if seen is None:
+                if key in first_new:
+                    twins[ident] = first_new[key]
+                else:
+                    first_new[key] = ident
+                continue
+            head = self.chain_of[seen]
+            handled.add((head, ident))
+            old = self.chains[head].last
+            if _kept_apart(decisions, seen, ident):
+                self._decline_alike(pub, head, seen, old, ident, row, decisions)
+                continue
+            self._merge_alike(pub, i, head, seen, old, ident, row, duplicate=head in listed)
+            listed.add(head)
+        return twins, handled
+
+    def _merge_alike(self, pub, i: int, head: str, old_ident: str, old: dict, ident: str, row: dict,
+                     duplicate: bool) -> None:
+        self.chain_of[ident] = head
+        self.chains[head].identities.append(ident)
+        if duplicate:
+            reason = (f"listed twice on one list under names spelled alike: “{old['name']}” and “{row['name']}” "
+                      f"(same state, model and signing date)")
+        else:
+            self.chains[head].changes.append((i, old, row, "rename"))
+            a_new, a_old = row["agency_identity"], _canonical(self.agency_alias, old["agency_identity"])
+            if _canonical(self.agency_alias, a_new) == a_new and a_new != a_old:
+                self.agency_alias[a_new] = a_old
+            reason = (f"names spelled alike: “{old['name']}” → “{row['name']}” (same state, model and signing "
+                      f"date)")
+        self.candidates.append(dict(kind="duplicate" if duplicate else "rename", merged=True, old=head,
+                                    new_identity=ident, old_identity=old_ident, pub=pub.pk, score=None,
+                                    reason=reason))
+
+    def _decline_alike(self, pub, head: str, old_ident: str, old: dict, ident: str, row: dict,
+                       decisions: dict) -> None:
+        self.candidates.append(dict(kind="rename", merged=False, old=head, new_identity=ident, old_identity=old_ident,
+                                    pub=pub.pk, score=None, reason=_decided(
+                                        f"names spelled alike: “{old['name']}” → “{row['name']}”",
+                                        decisions[(old_ident, ident)])))
 
     def successors(self) -> None:
         """Renewals and model switches: who replaced an agreement that left the list."""
@@ -285,6 +367,15 @@ class Fold:
                     ch.successor, ch.successor_kind = renewals[0].head, "renewal"
                 elif not renewals and len(switches) == 1:
                     ch.successor, ch.successor_kind = switches[0].head, "model_switch"
+
+
+def _alike_key(row: dict) -> tuple:
+    return (row["state"], row["model"], row["signed"], _spelled(row["name"]))
+
+
+def _kept_apart(decisions: dict, old_ident: str, ident: str) -> bool:
+    decision = decisions.get((old_ident, ident))
+    return decision is not None and decision[0] in (LineageDecision.Decision.SPLIT, LineageDecision.Decision.REJECT)
 
 
 def _decided(reason: str, decision) -> str:
@@ -336,7 +427,7 @@ def _load_checkpoint() -> Fold | None:
         fold = pickle.loads(bytes(cp.state))
     except Exception:  # a checkpoint from another version of the fold: start over
         return None
-    return fold if isinstance(fold, Fold) else None
+    return fold if isinstance(fold, Fold) and vars(fold).get("version") == FOLD_VERSION else None
 
 
 def _save_checkpoint(fold: Fold) -> None:

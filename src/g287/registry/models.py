@@ -247,13 +247,15 @@ class Observation(models.Model):
 
 
 class LineageCandidate(models.Model):
-    """A rename or re-dating the lineage considered: merged when only one reading fits, else declined."""
+    """A rename, re-dating or duplicate listing the lineage considered: merged when only one reading fits, else
+    declined."""
 
     class Kind(models.TextChoices):
         RENAME = "rename", "Rename"
         REDATE = "redate", "Re-dated"
+        DUPLICATE = "duplicate", "Listed twice"
 
-    kind = models.CharField(max_length=8, choices=Kind.choices)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
     merged = models.BooleanField()
     old = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="lineage_as_old")
     new = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.CASCADE, related_name="lineage_as_new")
@@ -293,7 +295,7 @@ class LineageDecision(models.Model):
         REJECT = "reject", "Rejected: different agreements"
         SPLIT = "split", "Split: a merge undone"
 
-    kind = models.CharField(max_length=8, choices=LineageCandidate.Kind.choices)
+    kind = models.CharField(max_length=12, choices=LineageCandidate.Kind.choices)
     old_identity = models.CharField(max_length=240)
     new_identity = models.CharField(max_length=240)
     decision = models.CharField(max_length=8, choices=Decision.choices)

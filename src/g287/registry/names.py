@@ -42,6 +42,16 @@ def normalize(name: str) -> str:
     return " ".join(_WORDS.get(w, w) for w in words)
 
 
+# A place's own name said with its kind of government in front: "City of Zephyrhills Police Department".
+_LEADING = re.compile(r"^(?:the |(?:city|town|village) of )+")
+
+
+def spelled_alike(name: str) -> str:
+    """The normal form without a leading "The", "City of", "Town of" or "Village of": two names with the same
+    form differ only in spelling ("&" or "and", "PD" or "Police Department", "Dept." or "Department")."""
+    return _LEADING.sub("", normalize(name))
+
+
 def distinctive(name: str) -> str:
     """The normal form without generic agency words: "colbert county sheriffs office" → "colbert"."""
     words = [w for w in normalize(name).split() if w not in GENERIC]
