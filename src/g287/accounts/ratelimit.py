@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from g287.accounts.models import RateMark
+
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -85,8 +87,6 @@ def exceeded(request, group: str, rate: str) -> bool:
         pipe.zremrangebyscore(name, 0, now - period)
         pipe.zcard(name)
         return pipe.execute()[1] >= limit
-    from g287.accounts.models import RateMark
-
     since = timezone.now() - timedelta(seconds=period)
     return RateMark.objects.filter(group=group, key=key, at__gt=since).count() >= limit
 
@@ -104,8 +104,6 @@ def count(request, group: str, rate: str) -> None:
         pipe.expire(name, period + 60)
         pipe.execute()
         return
-    from g287.accounts.models import RateMark
-
     now = timezone.now()
     with transaction.atomic():
         RateMark.objects.filter(group=group, at__lte=now - timedelta(seconds=period)).delete()

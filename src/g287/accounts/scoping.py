@@ -18,19 +18,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from g287.accounts.models import Role
+from g287.registry.models import Agency
 
 STAFF_ROLES = {Role.PROGRAM_OFFICE, Role.FIELD_OFFICE, Role.SUPERVISOR, Role.INSPECTOR}
 
 
-def _agency_model():
-    from g287.registry.models import Agency
-
-    return Agency
-
-
 def visible_agencies(user, as_of: date | None = None) -> QuerySet:
     """The agencies whose operational data this user may see on ``as_of`` (today by default)."""
-    Agency = _agency_model()
     if user is None or not user.is_authenticated or not user.is_active:
         return Agency.objects.none()
     if user.is_superuser or user.role == Role.PROGRAM_OFFICE:

@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from g287.audit.services import record
 from g287.changes.choices import AuditAction, Scope
 from g287.changes.models import Change, Subscription
+from g287.registry.filters import STATE_NAMES
 from g287.registry.models import Agency
 
 log = logging.getLogger(__name__)
@@ -46,8 +47,6 @@ class Target:
     agency: Agency | None = None
 
     def describe(self) -> str:
-        from g287.registry.filters import STATE_NAMES
-
         if self.scope == Scope.AGENCY and self.agency:
             return f"{self.agency.name} ({self.agency.state})"
         if self.scope == Scope.COUNTY:
@@ -179,6 +178,7 @@ def send_digests(now=None) -> dict:
 
 
 def _send_digest(sub: Subscription, items: list[Change], now) -> None:
+    # changes.views imports this module
     from g287.changes.views import feed_path_for
 
     target = target_of(sub)

@@ -7,5 +7,6 @@ class ChangesConfig(AppConfig):
     verbose_name = "What changed"
 
     def ready(self):
-        # The registry tells us when its lineage moved; we follow without the registry importing this app.
+        # AppConfig.ready(), Django's place to connect signal receivers once every app is loaded: the registry
+        # tells us when its lineage moved; we follow without the registry importing this app.
         from g287.changes import receivers  # noqa: F401

@@ -31,6 +31,7 @@ from g287.changes.choices import AuditAction, FetchOutcome
 from g287.changes.models import Capture
 from g287.changes.originals import CAPTURES
 from g287.registry.models import Publication
+from g287.registry.services import import_ice_sheets
 
 KINDS = ("participating", "pending")
 _SHEET_NAME = {kind: re.compile(rf"{kind}\s*agencies[^/]*\.xlsx$", re.I) for kind in KINDS}
@@ -112,8 +113,6 @@ def _save(capture: Capture) -> Capture:
 
 def fetch_ice(urls: dict[str, str] | None = None, now=None, progress: bool = False) -> FetchResult:
     """Fetch each list once; import the new ones together (one lineage update, one round of alerts)."""
-    from g287.registry.services import import_ice_sheets
-
     urls = urls or settings.G287_ICE_SHEET_URLS
     now = now or timezone.now()
     folder = Path(settings.VAR_DIR) / CAPTURES / f"sheets_{now.astimezone(dt_timezone.utc):%Y%m%d_%H%M%S}"

@@ -11,8 +11,10 @@ from datetime import date
 
 from django.core.management.base import CommandError
 
+from g287.changes import services
 from g287.changes.choices import ChangeKind
 from g287.registry.filters import STATE_NAMES
+from g287.registry.models import Publication
 
 
 class Changes:
@@ -29,8 +31,6 @@ class Changes:
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, command, options):
-        from g287.changes import services
-
         since = None
         if options["since"]:
             try:
@@ -45,8 +45,6 @@ class Changes:
             command.stderr.write(f"recomputed: {counts}")
         qs = services.changes(since=since, publication=options["publication"], state=state, kinds=options["kind"])
         if options["publication"] and not qs.exists():
-            from g287.registry.models import Publication
-
             pub = options["publication"]
             known = (Publication.objects.filter(pk=int(pub)) if pub.isdigit()
                      else Publication.objects.filter(file_name=pub)).exists()

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 
+from g287.changes import alerts
+
 log = logging.getLogger(__name__)
 QUEUE = "changes"
 
 
 def fetch_ice() -> dict:
     """Download ICE's current lists, keep them, import what is new (``g287 fetch ice``)."""
+    # Loaded when the job runs (httpx, rich): every process loads this module at start-up (changes.receivers).
     from g287.changes.fetch import fetch_ice as run
 
     return run().summary()
@@ -22,13 +25,12 @@ def fetch_ice() -> dict:
 
 def send_digests() -> dict:
     """Send every confirmed subscription its daily digest when one is due."""
-    from g287.changes.alerts import send_digests as run
-
-    return run()
+    return alerts.send_digests()
 
 
 def refresh_open_data() -> dict:
     """Rebuild the open-data bundle of the Data page when the registry moved since it was built."""
+    # Loaded when the job runs (polars): every process loads this module at start-up (changes.receivers).
     from g287.changes.downloads import refresh_bundle
 
     return refresh_bundle()

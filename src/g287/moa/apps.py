@@ -8,5 +8,6 @@ class MoaConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The agreement page shows the agreement's documents through the registry's hook (moa → registry).
+        # AppConfig.ready(), Django's place to connect hooks once every app is loaded: the agreement page shows
+        # the agreement's documents through the registry's hook (moa → registry).
         from g287.moa import hooks  # noqa: F401

@@ -4,7 +4,9 @@ from django.template.loader import render_to_string
 
 from g287.moa.choices import ATTACHED, SECTION_LABELS
 from g287.moa.models import MoaDocument
+from g287.moa.services import match_documents
 from g287.registry.extensions import register_agreement_block
+from g287.registry.signals import lineage_updated
 
 
 def documents_block(request, agreement) -> str:
@@ -27,15 +29,11 @@ register_agreement_block(documents_block)
 def rematch_after_import(sender=None, **kwargs):
     """The registry's lineage changed (an import, a recompute): documents follow their agreements — matched again
     (matches set by hand are kept) and their templates applied to the agreements as they now are."""
-    from g287.moa.services import match_documents
-
     if MoaDocument.objects.exists():
         match_documents()
 
 
 def _connect():
-    from g287.registry.signals import lineage_updated
-
     lineage_updated.connect(rematch_after_import, dispatch_uid="g287.moa.rematch_after_import")
 
 

@@ -25,9 +25,10 @@ from g287.moa.clauses import abbreviations, departures, normalize, standard
 from g287.moa.extract import PdfError, cached_ocr, needs_ocr, read_pdf, sha256_of
 from g287.moa.matching import Candidate, Evidence, link_name, match
 from g287.moa.models import MoaDocument
-from g287.moa.reading import USPS_BY_NAME, read
+from g287.moa.reading import USPS_BY_NAME, file_evidence, read
 from g287.moa.search import index_document
 from g287.moa.tasks import Page, run_ocr
+from g287.policy.rules import valid_pairs
 from g287.registry.models import Agreement
 from g287.registry.moa_templates import infer_template
 
@@ -134,8 +135,6 @@ def _read_into(doc: MoaDocument, pages: list[str], fields: dict) -> None:
     prov = doc.provenance or {}
     r = read(doc.file_name, pages, fields, filed_state=prov.get("state", ""), filed_agency=prov.get("agency", ""),
              today=timezone.localdate())
-    from g287.policy.rules import valid_pairs
-
     doc.text = PAGE_BREAK.join(pages)
     doc.model, doc.template_version = r.model, r.template_version
     doc.template_revision = date.fromisoformat(r.template_revision) if r.template_revision else None
@@ -294,8 +293,6 @@ def candidates() -> list[Candidate]:
 
 def evidence(doc: MoaDocument) -> Evidence:
     prov = doc.provenance or {}
-    from g287.moa.reading import file_evidence
-
     f_model, _, f_date = file_evidence(doc.file_name)
     return Evidence(file_name=doc.file_name, model=doc.model or f_model, state=doc.state,
                     agency_text=doc.agency_name if doc.agency_name != prov.get("agency") else "",

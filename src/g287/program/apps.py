@@ -6,7 +6,8 @@ class ProgramConfig(AppConfig):
     label = "program"
 
     def ready(self):
-        # ICE's pending list feeds the program's applications on every import (program → registry, one way).
+        # AppConfig.ready(), Django's place to connect signal receivers once every app is loaded: ICE's pending
+        # list feeds the program's applications on every import (program → registry, one way).
         from g287.program.services import take_pending_on_import
         from g287.registry.signals import lineage_updated
 

@@ -17,6 +17,9 @@ from django.forms.models import model_to_dict
 from g287.accounts.models import Role
 from g287.accounts.scoping import visible_agencies
 from g287.audit.services import record
+from g287.oversight.models import Complaint
+from g287.personnel.models import Officer
+from g287.personnel.status import officer_status
 from g287.program.choices import AuditAction
 from g287.program import scoring
 from g287.program.fiscal import fiscal_year, fy_bounds
@@ -177,8 +180,6 @@ def _inspection_findings(agency: Agency, since: date, as_of: date) -> int | None
 
 
 def civil_rights_facts(agency: Agency, as_of: date) -> dict:
-    from g287.oversight.models import Complaint
-
     since = as_of - timedelta(days=365 * RECORD_YEARS)
     complaints = Complaint.objects.filter(agency=agency, received__date__gte=since, received__date__lte=as_of)
     return {
@@ -279,9 +280,6 @@ def supervisors_on(field_office: FieldOffice, day: date) -> int:
 
 def authorized_officers(states, day: date) -> int:
     """Officers of agencies in these states authorized on ``day``, by the personnel status the engine derives."""
-    from g287.personnel.models import Officer
-    from g287.personnel.status import officer_status
-
     candidates = (Officer.objects.filter(agency__state__in=list(states), authorizations__granted__lte=day)
                   .filter(Q(authorizations__revoked__isnull=True) | Q(authorizations__revoked__gt=day))
                   .distinct())

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from g287.audit.services import record
-from g287.registry import roles
+from g287.registry import lineage, roles
 from g287.registry.choices import AuditAction
 from g287.registry.models import LineageCandidate, LineageDecision
 
@@ -70,8 +70,6 @@ def decide(user, candidate: LineageCandidate, decision: str, reason: str, *, at:
                                                 "publication": candidate.publication_id,
                                                 "lineage_reason": candidate.reason}}
         record(user, AuditAction.LINEAGE_DECISION, "registry.lineage_decision", row.pk, before, after)
-    from g287.registry import lineage  # the lineage reads the decisions; imported here to keep it the caller's
-
     counts = lineage.recompute()
     return row, counts
 

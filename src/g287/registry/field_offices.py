@@ -17,7 +17,12 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from django.conf import settings
+from django.db.models import Count
+from django.utils.text import slugify
 from rapidfuzz.distance import Levenshtein
+
+from g287.registry.filters import STATE_NAMES, US_STATES
+from g287.registry.models import Agency, FieldOffice
 
 # State names as the file spells them, where they differ from the registry's own (registry.filters.US_STATES).
 STATE_ALIASES = {
@@ -52,16 +57,12 @@ def county_key(text: str) -> str:
 
 
 def _usps_by_state_name() -> dict[str, str]:
-    from g287.registry.filters import US_STATES
-
     return {**{name.lower(): code for code, name in US_STATES}, **{k.lower(): v for k, v in STATE_ALIASES.items()}}
 
 
 def read_field_offices(path: Path | None = None) -> list[dict]:
     """Every office in the file: ``{"code", "name", "states": [USPS…], "counties": {USPS: [county key…]}}``,
     ``counties`` naming only the states the office holds in part. A bad row raises ValueError naming it."""
-    from django.utils.text import slugify
-
     path = path or field_offices_file()
     usps = _usps_by_state_name()
     offices: dict[str, dict] = {}
@@ -108,7 +109,7 @@ def load_field_offices(model=None, path: Path | None = None) -> int:
 
     Also run by migrations with their historical model: the county mapping is written once the model has it."""
     if model is None:
-        from g287.registry.models import FieldOffice as model
+        model = FieldOffice
     has_counties = any(f.name == "counties" for f in model._meta.get_fields())
     offices = read_field_offices(path)
     for office in offices:
@@ -120,8 +121,6 @@ def load_field_offices(model=None, path: Path | None = None) -> int:
 
 
 def state_label(usps: str) -> str:
-    from g287.registry.filters import STATE_NAMES
-
     return STATE_NAMES.get(usps, usps)
 
 
@@ -200,10 +199,6 @@ def agencies_by_office() -> dict:
     """Each field office with its number of agencies, and every agency without an office with the reason
     (from the resolver: the county unknown, a county outside the state's areas; or, when the resolver now finds
     an office the agency was not yet given, that the next lineage recompute writes it)."""
-    from django.db.models import Count
-
-    from g287.registry.models import Agency, FieldOffice
-
     rows = list(FieldOffice.objects.annotate(n=Count("agencies")).order_by("name"))
     office_for = office_resolver(rows)
     unassigned = []

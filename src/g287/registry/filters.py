@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from g287 import inputs
 from g287.registry.choices import AgreementModel, ListingStatus, Status, TemplateVersion  # noqa: F401  (imported from here too)
 from g287.registry.models import Agency, Agreement, Observation, Publication
+from g287.registry.notices import notice_statuses
 
 
 # USPS codes of the states and territories that can hold a §287(g) agreement.
@@ -33,9 +34,6 @@ US_STATES = [
 STATE_NAMES = dict(US_STATES)
 
 
-
-
-
 def newest_participating(as_of: date) -> Publication | None:
     """ICE's newest participating-agencies list dated on or before ``as_of``."""
     return (Publication.objects.filter(kind=Publication.Kind.PARTICIPATING, published__lte=as_of)
@@ -50,8 +48,6 @@ def annotate_status(queryset, as_of: date):
     Listed on the newest participating list of that day: active. Listed before but not on it: superseded
     when the lineage names the agreement that replaced it, else removed. Never listed by then: None.
     """
-    from g287.registry.notices import notice_statuses
-
     queryset = _annotate_listing(queryset, as_of)
     by_status: dict[str, list[int]] = {}
     for pk, st in notice_statuses(as_of).items():

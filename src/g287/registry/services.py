@@ -18,6 +18,7 @@ from g287.audit.services import record
 from g287.registry import lineage
 from g287.registry.choices import AuditAction
 from g287.registry.importers.ice_sheets import PARTICIPATING, PENDING, Sheet, SheetError, read_sheet, sha256_of
+from g287.registry.importers.roster import index_by_state, match_agency, read_roster
 from g287.registry.models import (Agency, Agreement, AgreementEvent, Application, LineageCandidate, Observation,
                                   Publication, QuarantinedObservation)
 from g287.registry.names import agency_identity
@@ -380,8 +381,6 @@ class RosterResult:
 def import_roster(path) -> RosterResult:
     """Link every agency to the FBI employee roster (ORI, population, sworn officers, civilians) when its
     name matches one roster agency of its state; record the score, or the reason it did not match."""
-    from g287.registry.importers.roster import index_by_state, match_agency, read_roster
-
     roster = read_roster(path)
     by_state = index_by_state(roster)
     fields = ["ori", "population", "sworn_officers", "civilians", "roster_name", "roster_score", "roster_note"]

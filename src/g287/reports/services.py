@@ -17,12 +17,15 @@ from django.db import connection
 from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 
+from g287 import exports
+from g287.operations.models import Action
 from g287.pagecache import (  # noqa: F401  (the versions, read here by the portal and the annual report)
     REGISTRY_TOPICS, data_version, format_version, read_versions, registry_version, version_of)
 from g287.registry.choices import AgreementModel
 from g287.registry.filters import STATE_NAMES, Status, annotate_status
 from g287.registry.models import Agency, Agreement, Publication
 from g287.registry.lineage import ordered_publications
+from g287.reports import measures as m
 
 MAP_FILE = Path(__file__).parent / "mapdata" / "us-map.json"
 MODELS = [c for c, _l in AgreementModel.choices]
@@ -224,8 +227,6 @@ def headline(as_of: date) -> dict:
 
 def measure_tables(as_of: date, start: date | None = None, levels=("program", "model", "state", "field_office")):
     """The measures in aggregate for the given levels, as plain rows (cacheable), suppressed where small."""
-    from g287.reports import measures as m
-
     def compute():
         ms = m.compute(as_of, start)
         out = {"as_of": ms.as_of, "start": ms.start, "available": ms.available, "by_code": ms.auditor_by_code,
@@ -260,8 +261,7 @@ CSV_EXPORTS = [
 
 def csv_export(name: str, as_of: date, start: date | None = None) -> str:
     """One aggregate table as CSV text (a suppressed cell reads 'suppressed')."""
-    from g287 import exports
-    from g287.reports import measures as m
+    # reports.opendata imports this module
     from g287.reports import opendata as od
 
     if name == "over_time":
@@ -276,6 +276,4 @@ def csv_export(name: str, as_of: date, start: date | None = None) -> str:
 
 def synthetic_activity() -> bool:
     """Whether demonstration (synthetic) activity is in the database: the public measures then say so."""
-    from g287.operations.models import Action
-
     return Action.objects.filter(synthetic=True).exists()

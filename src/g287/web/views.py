@@ -8,6 +8,7 @@ from g287.registry.choices import AgreementModel
 from g287.registry.filters import ListingStatus, Status, annotate_status
 from g287.registry.models import Agency, Agreement, Publication
 from g287.charts import bar_chart, line_chart
+from g287.web.today import context_for
 
 
 def home(request):
@@ -49,8 +50,6 @@ def home(request):
 @login_required
 def today(request):
     """The signed-in user's home: what is theirs to do today (``web.today``)."""
-    from g287.web.today import context_for
-
     return render(request, "web/today.html", context_for(request.user))
 
 

@@ -16,6 +16,7 @@ from g287.oversight.choices import AuditAction
 from g287.registry import localtime
 from g287.oversight import roles
 from g287.oversight.models import About, Allegation, Complaint, ComplaintObligation, Outcome, Source, Stage
+from g287.oversight.services.sanctions import propose_rescission
 from g287.policy import clock
 
 _RECEIPT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U: read aloud over the phone
@@ -166,8 +167,6 @@ def resolve_complaint(actor, complaint: Complaint, resolved: date, *, outcome: s
     record(actor, AuditAction.RESOLVE_COMPLAINT, "oversight.complaint", complaint.pk, before,
            _complaint_dict(complaint))
     if outcome == Outcome.SUSTAINED and complaint.allegation == Allegation.RACIAL_PROFILING:
-        from g287.oversight.services.sanctions import propose_rescission
-
         propose_rescission(actor, complaint)
     return complaint
 

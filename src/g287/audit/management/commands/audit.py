@@ -7,6 +7,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from g287.audit.services import verify
+
 
 class Command(BaseCommand):
     help = "`audit verify` checks the audit log's hash chain."
@@ -20,8 +22,6 @@ class Command(BaseCommand):
         return self._verify(opts)
 
     def _verify(self, opts):
-        from g287.audit.services import verify
-
         r = verify()
         if opts["json"]:
             self.stdout.write(json.dumps({"ok": r.ok, "checked": r.checked, "first_bad_seq": r.first_bad_seq,

@@ -1,6 +1,9 @@
 """``g287 fetch ice``: download ICE's current lists, keep them under var/, import what is new, queue alerts."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+
+from g287.changes.fetch import fetch_ice
 
 
 class Command(BaseCommand):
@@ -14,10 +17,6 @@ class Command(BaseCommand):
         ice.add_argument("--pending-url", help="instead of settings.G287_ICE_SHEET_URLS['pending']")
 
     def handle(self, *args, **options):
-        from django.conf import settings
-
-        from g287.changes.fetch import fetch_ice
-
         urls = dict(settings.G287_ICE_SHEET_URLS)
         if options["participating_url"]:
             urls["participating"] = options["participating_url"]

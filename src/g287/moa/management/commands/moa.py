@@ -4,6 +4,11 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from g287.moa.models import MoaDocument
+from g287.moa.services import (import_documents, listing, match_documents, ocr_documents,
+                               refresh_departures)
+from g287.registry.moa_templates import infer_template
+
 
 class Command(BaseCommand):
     help = "Signed MOA documents: import (read, OCR, match), OCR the waiting scanned pages, list."
@@ -43,25 +48,17 @@ class Command(BaseCommand):
             raise CommandError(f"{len(report.errors)} error(s)", returncode=1)
 
     def _import(self, options):
-        from g287.moa.services import import_documents
-
         report = import_documents(options["paths"], ocr=options["ocr"], progress=not options["no_progress"],
                                   stream=self.stderr._out)
         self._summary(report)
 
     def _ocr(self, options):
-        from g287.moa.services import match_documents, ocr_documents, refresh_departures
-
         report = ocr_documents(None, progress=not options["no_progress"], stream=self.stderr._out)
         refresh_departures()
         report.matched = match_documents()
         self._summary(report)
 
     def _list(self, options):
-        from g287.moa.models import MoaDocument
-        from g287.moa.services import listing
-        from g287.registry.moa_templates import infer_template
-
         rows = listing(disagreements=options["disagreements"])
         if options["json"]:
             self.stdout.write(json.dumps(rows, indent=2, ensure_ascii=False))

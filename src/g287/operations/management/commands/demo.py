@@ -19,9 +19,14 @@ from django.utils import timezone
 from g287.accounts.models import Assignment, Role, User
 from g287.operations.models import Action, OfficerAccount, Obligation
 from g287.operations.services import ActionInput, fulfil_obligation, record_reported
+from g287.oversight.models import ReviewItem
+from g287.oversight.services import complaints as cs
+from g287.oversight.services import inspections as ins
+from g287.oversight.services import reviews as rs
 from g287.personnel import services as ps
 from g287.personnel.models import Officer
 from g287.policy.facts import FACT_NAMES
+from g287.program.demo import fill as fill_program
 from g287.registry.models import Agreement, FieldOffice
 
 DEMO_PASSWORD = "demo-287g-program"  # the same local demonstration password as `g287 setup`; never for production
@@ -113,10 +118,7 @@ class Command(BaseCommand):
             made["agencies"] += 1
         users = self._users(picked, today)
         made["reviews"] += self._reviews(users, rng)
-        # The program's facts around the demo (supervisors, classes, targets, costs, SCAAP), labelled the same way:
-        # the demo is the one command that seeds every app, so it reaches up to program here.
-        from g287.program.demo import fill as fill_program
-
+        # The program's facts around the demo (supervisors, classes, targets, costs, SCAAP), labelled the same way.
         with transaction.atomic():
             program = fill_program(picked, today, random.Random(f"{SEED}:program"))
         if not quiet:
@@ -134,9 +136,6 @@ class Command(BaseCommand):
     # --- per agency -------------------------------------------------------------------------------------------
 
     def _fill(self, m: Agreement, index: int, rng: random.Random, today: date, made: dict) -> None:
-        from g287.oversight.services import complaints as cs
-        from g287.oversight.services import inspections as ins
-
         agency = m.agency
         trained_on = max(m.signed + timedelta(days=10), today - timedelta(days=400))
         officers = []
@@ -230,9 +229,6 @@ class Command(BaseCommand):
 
     def _reviews(self, users: dict, rng: random.Random) -> int:
         """The demo supervisor signs most of the queue of their agencies and returns a few; once only."""
-        from g287.oversight.models import ReviewItem
-        from g287.oversight.services import reviews as rs
-
         sup = users[Role.SUPERVISOR]
         if ReviewItem.objects.filter(decided_by=sup).exists():
             return 0

@@ -8,6 +8,9 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from g287.oversight import services as s
+from g287.oversight.schedule import due_and_overdue
+
 
 def _date(value: str) -> date:
     try:
@@ -30,9 +33,6 @@ class Command(BaseCommand):
         d.add_argument("--json", action="store_true")
 
     def handle(self, *args, **opts):
-        from g287.oversight import services as s
-        from g287.oversight.schedule import due_and_overdue
-
         as_of = opts.get("as_of") or timezone.localdate()
         if opts["sub"] == "enqueue-reviews":
             self.stdout.write(f"queued {s.backfill_review_queue()} actions for supervisor review")

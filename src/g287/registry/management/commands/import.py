@@ -2,6 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from g287.registry.importers.roster import RosterError
+from g287.registry.services import import_ice_sheets, import_roster
+
 
 class Command(BaseCommand):
     help = "Import ICE's 287(g) spreadsheets (files or folders) or the FBI employee roster."
@@ -23,8 +26,6 @@ class Command(BaseCommand):
         return self._roster(options)
 
     def _sheets(self, options):
-        from g287.registry.services import import_ice_sheets
-
         report = import_ice_sheets(options["paths"], progress=not options["no_progress"], stream=self.stderr._out)
         for err in report.errors:
             self.stderr.write(self.style.ERROR(f"error: {err.message}"))
@@ -39,9 +40,6 @@ class Command(BaseCommand):
             raise CommandError(f"{len(report.errors)} file(s) not imported", returncode=1)
 
     def _roster(self, options):
-        from g287.registry.importers.roster import RosterError
-        from g287.registry.services import import_roster
-
         try:
             result = import_roster(options["path"])
         except RosterError as exc:

@@ -10,7 +10,17 @@ from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
+from django.contrib.auth import get_user_model  # the accounts app is above the registry: its model by name
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from g287.registry import lineage
+from g287.registry.curation import decide, decisions_by_pair
+from g287.registry.field_offices import agencies_by_office
+from g287.registry.freshness import reflects
+from g287.registry.models import LineageCandidate
+from g287.registry.services import declined_candidates, lineage_merges, quality_report, registry_stats
 
 
 def _day(text: str) -> date:
@@ -67,12 +77,6 @@ class Command(BaseCommand):
         getattr(self, "_" + options["what"])(options)
 
     def _stats(self, options):
-        from g287.registry.services import registry_stats
-
-        from django.utils import timezone
-
-        from g287.registry.freshness import reflects
-
         as_of = _day(options["as_of"]) if options["as_of"] else None
         stats = registry_stats(as_of)
         # Which list these figures reflect on the day asked (today by default), and whether it is old.
@@ -91,8 +95,6 @@ class Command(BaseCommand):
         self.stdout.write(("OUT OF DATE: " if stats["reflects"]["stale"] else "") + stats["reflects"]["statement"])
 
     def _qa(self, options):
-        from g287.registry.services import quality_report
-
         items = quality_report(options["publication"])
         if options["json"]:
             self.stdout.write(json.dumps(items, indent=2, ensure_ascii=False))
@@ -105,10 +107,6 @@ class Command(BaseCommand):
         self.stdout.write(", ".join(f"{n} {what}" for what, n in sorted(counts.items())) or "no repairs, nothing quarantined")
 
     def _lineage(self, options):
-        from g287.registry import lineage
-        from g287.registry.curation import decisions_by_pair
-        from g287.registry.services import declined_candidates, lineage_merges
-
         if options["decision"]:
             self._decide(options)
             return
@@ -133,13 +131,6 @@ class Command(BaseCommand):
                                       f"{d.at:%Y-%m-%d %H:%M}: {d.reason}")
 
     def _decide(self, options):
-        from django.core.exceptions import PermissionDenied, ValidationError
-        from django.utils import timezone
-
-        from django.contrib.auth import get_user_model  # the accounts app is above the registry
-        from g287.registry.curation import decide
-        from g287.registry.models import LineageCandidate
-
         if options["candidate"] is None:
             raise CommandError(f"lineage {options['decision']}: give the candidate's number (CANDIDATE_ID)")
         candidate = LineageCandidate.objects.filter(pk=options["candidate"]).first()
@@ -161,8 +152,6 @@ class Command(BaseCommand):
         self.stdout.write(f"recomputed: {counts}")
 
     def _offices(self, options):
-        from g287.registry.field_offices import agencies_by_office
-
         report = agencies_by_office()
         if options["unassigned"]:
             report = {"offices": [], "unassigned": report["unassigned"]}

@@ -8,6 +8,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from g287.reports.opendata import export_open_data
+
 
 def _date(value: str) -> date:
     try:
@@ -29,8 +31,6 @@ class Command(BaseCommand):
         o.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, **opts):
-        from g287.reports.opendata import export_open_data
-
         out: Path = opts["out"]
         if out.exists() and not out.is_dir():
             raise CommandError(f"--out {out}: exists and is not a folder")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from g287.reports.annual import build
+
 
 class Command(BaseCommand):
     help = "Reports: `report annual` writes the annual report as HTML and PDF."
@@ -18,8 +20,6 @@ class Command(BaseCommand):
         a.add_argument("--no-pdf", action="store_true", help="write the HTML only")
 
     def handle(self, *args, **opts):
-        from g287.reports.annual import build
-
         year, out = opts["year"], opts["out"]
         if not 2002 <= year <= 2100:
             raise CommandError(f"--year {year}: the program's first agreement was signed in 2002")
