@@ -564,8 +564,9 @@ def _update(model, objs: list, fields: list[str]) -> None:
 def _set_by_id(model, fields: list[str], rows: list) -> None:
     """Set ``fields`` row by row (each row: the values, then the id). Django's bulk_update builds a CASE
     expression per row and field, which costs seconds for a thousand rows. SQLite takes plain UPDATEs in one
-    executemany; PostgreSQL one UPDATE … FROM unnest(arrays) a chunk, since a quarter of a million single-row
-    UPDATEs (relinking every observation after a full recompute) cost a round trip each."""
+    executemany; PostgreSQL one UPDATE … FROM unnest(arrays) for up to half a million rows, since a quarter of a
+    million single-row UPDATEs (relinking every observation after a full recompute) cost a round trip each, and
+    each statement joins by hashing the whole table (in chunks of 20,000, the full relink hashed it 13 times)."""
     qn = connection.ops.quote_name
     table = qn(model._meta.db_table)
     fs = [model._meta.get_field(f.removesuffix("_id") if f.endswith("_id") else f) for f in fields]
@@ -578,8 +579,8 @@ def _set_by_id(model, fields: list[str], rows: list) -> None:
         names = ", ".join(f"c{i}" for i in range(len(fs)))
         sets = ", ".join(f"{qn(f.column)} = v.c{i}" for i, f in enumerate(fs))
         sql = f"UPDATE {table} AS t SET {sets} FROM unnest({arrays}, %s::bigint[]) AS v({names}, id) WHERE t.id = v.id"
-        for start in range(0, len(rows), 20_000):
-            chunk = rows[start:start + 20_000]
+        for start in range(0, len(rows), 500_000):
+            chunk = rows[start:start + 500_000]
             cur.execute(sql, [[r[i] for r in chunk] for i in range(len(fs) + 1)])
 
 
