@@ -124,6 +124,8 @@ class Chain:
 
     def runs(self) -> list[tuple[int, int]]:
         """Consecutive listing runs as (first index, last index)."""
+        if self.present and self.present[-1] - self.present[0] == len(self.present) - 1:
+            return [(self.present[0], self.present[-1])]  # listed without a gap (most agreements): one run
         out = []
         for i in self.present:
             if out and out[-1][1] == i - 1:
