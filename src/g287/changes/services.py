@@ -13,6 +13,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -27,9 +28,6 @@ from g287.registry.models import Agreement, AgreementEvent, Application, Observa
 PARTICIPATING, PENDING = Publication.Kind.PARTICIPATING, Publication.Kind.PENDING
 CHANGE_FIELDS = ("previous_id", "published", "kind", "state", "county", "agency_id", "agency_name", "model",
                  "signed", "agreement_id", "agreement_key", "application_id", "before", "after")
-
-
-PAIRS_PER_QUERY = 25
 
 
 @dataclass
@@ -86,86 +84,88 @@ def _row(values, Row=diff.Row) -> diff.Row:
 
 
 _FIELDS = ("state", "county", "name", "model", "signed", "moa_text", "moa_url", "addendum_text", "addendum_url")
+# The fields whose difference can make a change of an agreement listed by both lists (``diff.row_changes``):
+# name, signed, moa_text, moa_url, addendum_text, addendum_url.
+_COMPARED = tuple(_FIELDS.index(f) for f in ("name", "signed", "moa_text", "moa_url", "addendum_text",
+                                             "addendum_url"))
+SCAN_ALL_ABOVE = 500  # more publications than this: scan the whole table rather than list them
 
 
-def _cols(alias: str) -> str:
-    return ", ".join(f"{alias}.{f}" for f in _FIELDS)
-
-
-def _pending_rows(pub_ids: list[int]) -> dict[int, dict[int, diff.Row]]:
-    """Each pending list's rows by application (pending lists are short: read them whole)."""
+def _first_rows(seq: Sequence, pub_ids: set[int]) -> dict[int, dict[int, tuple]]:
+    """One ordered scan of these publications' observations: for each publication, the first row of each
+    agreement (participating list) or application (pending list) it lists, in row order (a list can name one
+    twice; its first row speaks for it). Rows are kept as tuples of ``_FIELDS``, each distinct tuple once: most
+    rows repeat from list to list, so the whole history holds in little memory."""
+    out: dict[int, dict[int, tuple]] = {pk: {} for pk in pub_ids}
     if not pub_ids:
-        return {}
+        return out
     table = connection.ops.quote_name(Observation._meta.db_table)
-    out: dict[int, list[diff.Row]] = defaultdict(list)
-    with connection.cursor() as cur:
-        for start in range(0, len(pub_ids), 500):
-            chunk = pub_ids[start:start + 500]
-            cur.execute(f"SELECT publication_id, application_id, {_cols('o')} FROM {table} o "
-                        f"WHERE publication_id IN ({', '.join(['%s'] * len(chunk))}) ORDER BY publication_id, \"row\"",
-                        chunk)
-            for pub, *values in cur.fetchall():
-                out[pub].append(_row(values))
-    return {pub: diff.first_by_subject(rows) for pub, rows in out.items()}
+    cols = ", ".join(f"o.{f}" for f in _FIELDS)
+    sql = f"SELECT o.publication_id, o.agreement_id, o.application_id, {cols} FROM {table} o"
+    params: list = []
+    if len(pub_ids) <= SCAN_ALL_ABOVE:
+        sql += f" WHERE o.publication_id IN ({', '.join(['%s'] * len(pub_ids))})"
+        params = sorted(pub_ids)
+    sql += ' ORDER BY o.publication_id, o."row"'
+    participating = {pk for pk in pub_ids if seq.pubs[pk].kind == PARTICIPATING}
+    same: dict[tuple, tuple] = {}
+    pub, firsts, by_agreement = None, None, False
+    with connection.chunked_cursor() as cur:
+        cur.execute(sql, params)
+        while batch := cur.fetchmany(5000):
+            for pk, agreement, application, *values in batch:
+                if pk != pub:
+                    pub, firsts, by_agreement = pk, out.get(pk), pk in participating
+                if firsts is None:
+                    continue
+                subject = agreement if by_agreement else application
+                if subject is None or subject in firsts:
+                    continue
+                values = tuple(values)
+                firsts[subject] = same.setdefault(values, values)
+    return out
 
 
-def _participating_differences(pairs: list[tuple[int, int]]):
-    """For each (publication, previous) pair of participating lists, computed by the database so the full history
-    is not read row by row: the agreements that appeared (this list's first row), those that disappeared (the
-    previous list's row and whether their successor is on this list), and those listed by both whose first rows
-    differ."""
-    appeared: dict[int, dict[int, diff.Row]] = defaultdict(dict)
-    disappeared: dict[int, dict[int, tuple[diff.Row, bool]]] = defaultdict(dict)
-    both: dict[int, list[tuple[diff.Row, diff.Row]]] = defaultdict(list)
-    if not pairs:
-        return appeared, disappeared, both
-    obs = connection.ops.quote_name(Observation._meta.db_table)
-    agr = connection.ops.quote_name(Agreement._meta.db_table)
-    n = len(_FIELDS)
-    with connection.cursor() as cur:
-        # Small batches: with a long VALUES list SQLite's planner stops driving the join from the pairs.
-        for start in range(0, len(pairs), PAIRS_PER_QUERY):
-            chunk = pairs[start:start + PAIRS_PER_QUERY]
-            values = ", ".join(["(CAST(%s AS BIGINT), CAST(%s AS BIGINT))"] * len(chunk))
-            params = [x for pair in chunk for x in pair]
-            head = f"WITH pairs(pub, prev) AS (VALUES {values}) "
-            cur.execute(head + f"""
-                SELECT p.pub, o.agreement_id, {_cols('o')} FROM pairs p
-                JOIN {obs} o ON o.publication_id = p.pub
-                WHERE o.agreement_id IS NOT NULL AND NOT EXISTS (
-                    SELECT 1 FROM {obs} q WHERE q.agreement_id = o.agreement_id AND q.publication_id = p.prev)
-                ORDER BY p.pub, o."row\"""", params)
-            for pub, *values in cur.fetchall():
-                appeared[pub].setdefault(values[0], _row(values))
-            cur.execute(head + f"""
-                SELECT p.pub, q.agreement_id, {_cols('q')}, CASE WHEN EXISTS (
-                    SELECT 1 FROM {obs} s WHERE s.agreement_id = a.superseded_by_id AND s.publication_id = p.pub)
-                    THEN 1 ELSE 0 END
-                FROM pairs p
-                JOIN {obs} q ON q.publication_id = p.prev
-                JOIN {agr} a ON a.id = q.agreement_id
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM {obs} o WHERE o.agreement_id = q.agreement_id AND o.publication_id = p.pub)
-                ORDER BY p.pub, q."row\"""", params)
-            for pub, *values in cur.fetchall():
-                disappeared[pub].setdefault(values[0], (_row(values[:-1]), bool(values[-1])))
-            cur.execute(head + f"""
-                SELECT p.pub, q.agreement_id, {_cols('q')}, o.agreement_id, {_cols('o')} FROM pairs p
-                JOIN {obs} o ON o.publication_id = p.pub
-                JOIN {obs} q ON q.agreement_id = o.agreement_id AND q.publication_id = p.prev
-                WHERE (o.name <> q.name OR o.moa_url <> q.moa_url OR o.moa_text <> q.moa_text
-                       OR o.addendum_text <> q.addendum_text OR o.addendum_url <> q.addendum_url
-                       OR NOT (o.signed = q.signed OR (o.signed IS NULL AND q.signed IS NULL)))
-                  -- the first row of each side speaks for the agreement: checked only for the pairs that
-                  -- differ (written against both sides), through the (agreement, publication) index (the unary
-                  -- plus keeps the planner off the (publication, row) index, a scan of every earlier row)
-                  AND NOT EXISTS (SELECT 1 FROM {obs} e WHERE e.agreement_id = q.agreement_id
-                                  AND e.publication_id = p.pub AND +e."row" < o."row")
-                  AND NOT EXISTS (SELECT 1 FROM {obs} e WHERE e.agreement_id = o.agreement_id
-                                  AND e.publication_id = p.prev AND +e."row" < q."row")
-                ORDER BY p.pub, o."row\"""", params)
-            for pub, *values in cur.fetchall():
-                both[pub].append((_row(values[:n + 1]), _row(values[n + 1:])))
+_compared = itemgetter(*_COMPARED)
+
+
+def _differ(old: tuple, new: tuple) -> bool:
+    return old is not new and _compared(old) != _compared(new)  # the same row again is the same tuple
+
+
+def _pending_rows(pub_ids, firsts: dict[int, dict[int, tuple]]) -> dict[int, dict[int, diff.Row]]:
+    """Each pending list's first row of each application it lists (pending lists are short: taken whole)."""
+    return {pk: {a: _row((a, *v)) for a, v in firsts[pk].items()} for pk in pub_ids}
+
+
+def _participating_differences(pairs: list[tuple[int, int]], firsts: dict[int, dict[int, tuple]],
+                               agreements: dict[int, diff.AgreementFacts]):
+    """For each (publication, previous) pair of participating lists: the agreements that appeared (this list's
+    first row), those that disappeared (the previous list's first row and whether their successor is on this
+    list), and those listed by both whose first rows differ (previous row, this row) — each in row order."""
+    appeared: dict[int, dict[int, diff.Row]] = {}
+    disappeared: dict[int, dict[int, tuple[diff.Row, bool]]] = {}
+    both: dict[int, list[tuple[diff.Row, diff.Row]]] = {}
+    made: dict[tuple[int, int], diff.Row] = {}
+
+    def row(a: int, values: tuple) -> diff.Row:  # a row that stays listed is built once, not once a list
+        key = (a, id(values))  # the tuples are shared and kept alive by ``firsts``
+        got = made.get(key)
+        if got is None:
+            got = made[key] = _row((a, *values))
+        return got
+
+    for pub, prev in pairs:
+        new, old = firsts[pub], firsts[prev]
+        appeared[pub] = {a: row(a, v) for a, v in new.items() if a not in old}
+        gone = {}
+        for a, v in old.items():
+            if a not in new:
+                facts = agreements.get(a)
+                successor = facts.superseded_by_id if facts else None
+                gone[a] = (row(a, v), successor is not None and successor in new)
+        disappeared[pub] = gone
+        both[pub] = [(row(a, old[a]), row(a, v)) for a, v in new.items() if a in old and _differ(old[a], v)]
     return appeared, disappeared, both
 
 
@@ -173,12 +173,13 @@ def _compute(seq: Sequence, targets: list[int], progress: bool = False, stream=N
     part_pairs = [(t, seq.previous[t]) for t in targets
                   if seq.pubs[t].kind == PARTICIPATING and seq.previous.get(t)]
     pend_targets = [t for t in targets if seq.pubs[t].kind == PENDING and seq.previous.get(t)]
-    appeared, disappeared, both = _participating_differences(part_pairs)
-    pending = _pending_rows(sorted(set(pend_targets) | {seq.previous[t] for t in pend_targets}))
-
     agreements = {pk: diff.AgreementFacts(key, agency, first, succ, model, signed)
                   for pk, key, agency, first, succ, model, signed in Agreement.objects.values_list(
                       "id", "key", "agency_id", "first_listed_id", "superseded_by_id", "model", "signed")}
+    firsts = _first_rows(seq, {x for pair in part_pairs for x in pair}
+                         | {x for t in pend_targets for x in (t, seq.previous[t])})
+    appeared, disappeared, both = _participating_differences(part_pairs, firsts, agreements)
+    pending = _pending_rows(set(pend_targets) | {seq.previous[t] for t in pend_targets}, firsts)
     predecessors: dict[int, list[int]] = defaultdict(list)
     for pk, facts in agreements.items():
         if facts.superseded_by_id:

@@ -215,11 +215,14 @@ class Application(models.Model):
 class Observation(models.Model):
     """One row of one publication: what ICE listed, where, and which agreement or application it is."""
 
-    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="observations")
+    # No index of its own: the (publication, row) constraint's index leads with it.
+    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="observations",
+                                    db_index=False)
     row = models.PositiveIntegerField()  # the spreadsheet's row number (1 = header)
-    identity = models.CharField(max_length=240, db_index=True)  # content-derived key of the row as listed
+    identity = models.CharField(max_length=240)  # content-derived key of the row as listed (the lineage reads all)
+    # No index of its own: the (agreement, publication) index below leads with it.
     agreement = models.ForeignKey(Agreement, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="observations")
+                                  related_name="observations", db_index=False)
     application = models.ForeignKey(Application, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="observations")
     state = models.CharField(max_length=2)
