@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0006_field_office_counties'),
+        ('registry', '0007_lineage_duplicate'),
     ]
 
     operations = [
