@@ -37,7 +37,9 @@ ALLOWED_HOSTS = [h for h in os.environ.get("G287_ALLOWED_HOSTS", "127.0.0.1,loca
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("G287_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin without discovery at start: its modules (and the services they import) load with the URLs
+    # (``urls.py`` calls ``admin.autodiscover()``), so a command such as an import does not pay for them.
+    "django.contrib.admin.apps.SimpleAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

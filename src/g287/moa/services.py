@@ -28,7 +28,6 @@ from g287.moa.models import MoaDocument
 from g287.moa.reading import USPS_BY_NAME, file_evidence, read
 from g287.moa.search import index_document
 from g287.moa.tasks import Page, run_ocr
-from g287.policy.rules import valid_pairs
 from g287.registry.models import Agreement
 from g287.registry.moa_templates import infer_template
 
@@ -144,6 +143,10 @@ def _read_into(doc: MoaDocument, pages: list[str], fields: dict) -> None:
         # Half a document's text says nothing sure about its template: none until its scanned pages are read.
         doc.template_version, doc.template_revision = "", None
         doc.template_reason = "not read yet: its scanned pages wait for OCR"
+    # Load time: the rules files are read when a document is, not by every process that loads this module (each
+    # import of ICE's lists re-matches the documents).
+    from g287.policy.rules import valid_pairs
+
     if doc.template_version and (doc.model, doc.template_version) not in set(valid_pairs()):
         doc.template_note = f"no rules file for the {doc.model} {doc.template_version} template: reported, not applied"
     doc.agency_name, doc.state, doc.signed = r.agency[:255], r.state, r.signed

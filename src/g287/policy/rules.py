@@ -345,9 +345,14 @@ def _compile(model: _ModelRules, template: str, t: _TemplateRules, codes: _Codes
 RULE_FILES = ("jem.yaml", "wso.yaml", "tfm.yaml", "hybrid.yaml")
 
 
+# libyaml's safe loader when PyYAML was built with it (the wheels are): the same documents, parsed in C — the
+# rules are read by every process at its start.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read(name: str) -> Any:
     text = resources.files("g287.policy").joinpath("rules", name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=_LOADER)  # noqa: S506 — a safe loader
 
 
 def _validated(schema: type[BaseModel], name: str, data: Any) -> Any:

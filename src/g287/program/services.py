@@ -23,6 +23,7 @@ from g287.personnel.status import officer_status
 from g287.program.choices import AuditAction
 from g287.program import scoring
 from g287.program.fiscal import fiscal_year, fy_bounds
+from g287.program.intake import take_pending
 from g287.program.models import (
     OPEN_STATUSES,
     PARTY_OF,
@@ -111,35 +112,9 @@ def import_pending_applications(actor) -> list[ProgramApplication]:
     Received = the day ICE first listed it. One audit event for the whole import.
     """
     _require(actor, Role.PROGRAM_OFFICE, what="Importing ICE's pending applications")
-    created = _take_pending(actor)
+    created = take_pending(actor)
     record(actor, AuditAction.IMPORT_PENDING_APPLICATIONS, "program.application", "bulk", None,
            {"created": [a.pk for a in created]})
-    return created
-
-
-def take_pending_on_import(sender=None, **kwargs) -> None:
-    """After each registry import (the ``lineage_updated`` signal): ICE's newly pending applications become
-    program applications, received the day ICE first listed them; audited only when there were any."""
-    with transaction.atomic():
-        created = _take_pending(None)
-        if created:
-            record(None, AuditAction.IMPORT_PENDING_APPLICATIONS, "program.application", "bulk", None,
-                   {"created": [a.pk for a in created]})
-
-
-def _take_pending(actor) -> list[ProgramApplication]:
-    pending = (Application.objects.filter(program_application__isnull=True, closed_by__isnull=True,
-                                          first_listed__isnull=False)
-               .select_related("agency", "first_listed").order_by("pk"))
-    open_now = set(ProgramApplication.objects.filter(status__in=OPEN_STATUSES).values_list("agency_id", "model"))
-    created = []
-    for ice_app in pending:
-        if (ice_app.agency_id, ice_app.model) in open_now:
-            continue
-        created.append(ProgramApplication.objects.create(
-            agency=ice_app.agency, model=ice_app.model, ice_application=ice_app,
-            received=ice_app.first_listed.published, entered_by=actor if getattr(actor, "pk", None) else None))
-        open_now.add((ice_app.agency_id, ice_app.model))
     return created
 
 

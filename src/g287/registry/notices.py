@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from g287.policy.rules import UnknownRuleSet, ruleset
 from g287.registry.choices import NoticeStatus
 from g287.registry.models import AgreementEvent
 
@@ -43,6 +42,10 @@ class NoticeState:
 def effective_on(model: str, template: str, kind: str, by: str, notice: date, exigent: bool = False) -> date:
     """The day a notice takes effect under the agreement's template (the engine's rule); the notice date when
     the template has no rules."""
+    # Load time: the rules files (read, validated and compiled on import) are needed by the pages that show a
+    # notice, not by every process that loads the registry — an import of ICE's lists among them.
+    from g287.policy.rules import UnknownRuleSet, ruleset
+
     try:
         rs = ruleset(model, template)
     except UnknownRuleSet:
