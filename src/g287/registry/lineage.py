@@ -239,8 +239,7 @@ class Fold:
         for head, ident, kind, score, decision in pairs:
             old, row = chains[head].last, rows[ident]
             confirmed = decision is not None and decision[0] == LineageDecision.Decision.CONFIRM
-            split = decision is not None and decision[0] in (LineageDecision.Decision.SPLIT,
-                                                              LineageDecision.Decision.REJECT)
+            split = _apart(decision)
             unique = per_old[head] == 1 and per_new[ident] == 1
             blocked = not confirmed and (head in forced_old or ident in forced_new)
             if ident not in chain_of and (confirmed or (unique and not split and not blocked)):
@@ -249,10 +248,7 @@ class Fold:
                 chains[head].changes.append((i, old, row, kind))
                 present.add(head)
                 if kind == "rename":
-                    a_new = row["agency_identity"]
-                    a_old = _canonical(alias, old["agency_identity"])
-                    if _canonical(alias, a_new) == a_new and a_new != a_old:
-                        alias[a_new] = a_old
+                    self._same_agency(old, row)
                 what = (f"“{old['name']}” → “{row['name']}” (name score {score:.0f})" if score is not None
                         else f"“{old['name']}” → “{row['name']}”" if kind == "rename"
                         else f"signing date {old['signed']} → {row['signed']}")
@@ -331,14 +327,18 @@ class Fold:
                       f"(same state, model and signing date)")
         else:
             self.chains[head].changes.append((i, old, row, "rename"))
-            a_new, a_old = row["agency_identity"], _canonical(self.agency_alias, old["agency_identity"])
-            if _canonical(self.agency_alias, a_new) == a_new and a_new != a_old:
-                self.agency_alias[a_new] = a_old
+            self._same_agency(old, row)
             reason = (f"names spelled alike: “{old['name']}” → “{row['name']}” (same state, model and signing "
                       f"date)")
         self.candidates.append(dict(kind="duplicate" if duplicate else "rename", merged=True, old=head,
                                     new_identity=ident, old_identity=old_ident, pub=pub.pk, score=None,
                                     reason=reason))
+
+    def _same_agency(self, old: dict, row: dict) -> None:
+        """A renamed row's agency is the old row's: its identity becomes an alias of the old one."""
+        a_new, a_old = row["agency_identity"], _canonical(self.agency_alias, old["agency_identity"])
+        if _canonical(self.agency_alias, a_new) == a_new and a_new != a_old:
+            self.agency_alias[a_new] = a_old
 
     def _decline_alike(self, pub, head: str, old_ident: str, old: dict, ident: str, row: dict,
                        decisions: dict) -> None:
@@ -376,9 +376,13 @@ def _alike_key(row: dict) -> tuple:
     return (row["state"], row["model"], row["signed"], _spelled(row["name"]))
 
 
-def _kept_apart(decisions: dict, old_ident: str, ident: str) -> bool:
-    decision = decisions.get((old_ident, ident))
+def _apart(decision) -> bool:
+    """A program-office decision that keeps a pair apart (a rejection or a split)."""
     return decision is not None and decision[0] in (LineageDecision.Decision.SPLIT, LineageDecision.Decision.REJECT)
+
+
+def _kept_apart(decisions: dict, old_ident: str, ident: str) -> bool:
+    return _apart(decisions.get((old_ident, ident)))
 
 
 def _decided(reason: str, decision) -> str:
