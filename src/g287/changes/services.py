@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from operator import itemgetter
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -26,23 +27,26 @@ from g287.registry.lineage import publication_order_key
 from g287.registry.models import Agreement, AgreementEvent, Application, Observation, Publication
 
 PARTICIPATING, PENDING = Publication.Kind.PARTICIPATING, Publication.Kind.PENDING
+PUBLICATION_FIELDS = ("id", "kind", "published", "edition", "captured", "sha256", "file_name")
 CHANGE_FIELDS = ("previous_id", "published", "kind", "state", "county", "agency_id", "agency_name", "model",
                  "signed", "agreement_id", "agreement_key", "application_id", "before", "after")
 
 
 @dataclass
 class Sequence:
-    """Publications of each list in publication order, and each one's neighbours."""
+    """Publications of each list in publication order, and each one's neighbours. A publication here is its
+    fields (``PUBLICATION_FIELDS``) as attributes: model instances of a thousand publications cost more than the
+    rest of a small refresh."""
 
-    pubs: dict[int, Publication]
+    pubs: dict[int, SimpleNamespace]
     previous: dict[int, int | None]
     following: dict[int, int | None]
-    by_kind: dict[str, list[Publication]]
+    by_kind: dict[str, list[SimpleNamespace]]
 
     @classmethod
     def build(cls) -> "Sequence":
-        pubs = list(Publication.objects.only("id", "kind", "published", "edition", "captured", "sha256",
-                                             "file_name"))
+        pubs = [SimpleNamespace(pk=values[0], **dict(zip(PUBLICATION_FIELDS, values)))
+                for values in Publication.objects.order_by().values_list(*PUBLICATION_FIELDS)]
         pubs.sort(key=publication_order_key)
         by_kind: dict[str, list[Publication]] = defaultdict(list)
         for p in pubs:
@@ -174,7 +178,7 @@ def _compute(seq: Sequence, targets: list[int], progress: bool = False, stream=N
                   if seq.pubs[t].kind == PARTICIPATING and seq.previous.get(t)]
     pend_targets = [t for t in targets if seq.pubs[t].kind == PENDING and seq.previous.get(t)]
     agreements = {pk: diff.AgreementFacts(key, agency, first, succ, model, signed)
-                  for pk, key, agency, first, succ, model, signed in Agreement.objects.values_list(
+                  for pk, key, agency, first, succ, model, signed in Agreement.objects.order_by().values_list(
                       "id", "key", "agency_id", "first_listed_id", "superseded_by_id", "model", "signed")}
     firsts = _first_rows(seq, {x for pair in part_pairs for x in pair}
                          | {x for t in pend_targets for x in (t, seq.previous[t])})
@@ -185,14 +189,14 @@ def _compute(seq: Sequence, targets: list[int], progress: bool = False, stream=N
         if facts.superseded_by_id:
             predecessors[facts.superseded_by_id].append(pk)
     lineage_kinds = [AgreementEvent.Kind.RENEWAL, AgreementEvent.Kind.MODEL_SWITCH]
-    events_qs = AgreementEvent.objects.filter(kind__in=lineage_kinds)
+    events_qs = AgreementEvent.objects.filter(kind__in=lineage_kinds).order_by()
     if len(targets) < 900:
         events_qs = events_qs.filter(publication_id__in=targets)
     events = set(events_qs.values_list("agreement_id", "kind", "publication_id"))
     published = {pk: p.published for pk, p in seq.pubs.items()}
     applications = {pk: diff.ApplicationFacts(key, agency, published.get(closed))
                     for pk, key, agency, closed in
-                    Application.objects.values_list("id", "key", "agency_id", "closed_by_id")}
+                    Application.objects.order_by().values_list("id", "key", "agency_id", "closed_by_id")}
 
     out: dict[int, list[dict]] = {}
     for t in tqdm(targets, desc="changes", unit="publication", file=stream or sys.stderr, disable=not progress):
@@ -228,7 +232,7 @@ def refresh(publications=(), full: bool = False, progress: bool = False, stream=
         return {"publications": 0, "created": 0, "updated": 0, "deleted": 0}
     wanted = _compute(seq, targets, progress, stream)
     now = timezone.now()
-    existing = Change.objects.all() if full else Change.objects.filter(publication_id__in=targets)
+    existing = (Change.objects.all() if full else Change.objects.filter(publication_id__in=targets)).order_by()
     have = {c["key"]: c for c in existing.values("id", "key", *CHANGE_FIELDS)}
     new, changed, keep = [], [], set()
     for rows in wanted.values():

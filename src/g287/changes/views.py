@@ -112,7 +112,8 @@ def _change_page(request):
 def _neighbours(pub: Publication) -> tuple[Publication | None, Publication | None]:
     seq = services.Sequence.build()
     prev, nxt = seq.previous.get(pub.pk), seq.following.get(pub.pk)
-    return (seq.pubs[prev] if prev else None), (seq.pubs[nxt] if nxt else None)
+    found = Publication.objects.in_bulk([pk for pk in (prev, nxt) if pk])
+    return found.get(prev), found.get(nxt)
 
 
 @public_page(version=registry_version)

@@ -4,7 +4,6 @@ from django.template.loader import render_to_string
 
 from g287.moa.choices import ATTACHED, SECTION_LABELS
 from g287.moa.models import MoaDocument
-from g287.moa.services import match_documents
 from g287.registry.extensions import register_agreement_block
 from g287.registry.signals import lineage_updated
 
@@ -30,6 +29,9 @@ def rematch_after_import(sender=None, **kwargs):
     """The registry's lineage changed (an import, a recompute): documents follow their agreements — matched again
     (matches set by hand are kept) and their templates applied to the agreements as they now are."""
     if MoaDocument.objects.exists():
+        # Load time: every process loads this module at start, and most never match a document.
+        from g287.moa.services import match_documents
+
         match_documents()
 
 
