@@ -23,11 +23,11 @@ from tqdm import tqdm
 from g287.changes import diff
 from g287.changes.choices import ChangeKind
 from g287.changes.models import Change
-from g287.registry.lineage import publication_order_key
+from g287.registry.lineage import plain_rows, publication_order_key
 from g287.registry.models import Agreement, AgreementEvent, Application, Observation, Publication
 
 PARTICIPATING, PENDING = Publication.Kind.PARTICIPATING, Publication.Kind.PENDING
-PUBLICATION_FIELDS = ("id", "kind", "published", "edition", "captured", "sha256", "file_name")
+PUBLICATION_FIELDS = ("kind", "published", "edition", "captured", "sha256", "file_name")
 CHANGE_FIELDS = ("previous_id", "published", "kind", "state", "county", "agency_id", "agency_name", "model",
                  "signed", "agreement_id", "agreement_key", "application_id", "before", "after")
 
@@ -35,8 +35,7 @@ CHANGE_FIELDS = ("previous_id", "published", "kind", "state", "county", "agency_
 @dataclass
 class Sequence:
     """Publications of each list in publication order, and each one's neighbours. A publication here is its
-    fields (``PUBLICATION_FIELDS``) as attributes: model instances of a thousand publications cost more than the
-    rest of a small refresh."""
+    fields (``PUBLICATION_FIELDS``) as plain attributes (``lineage.plain_rows``)."""
 
     pubs: dict[int, SimpleNamespace]
     previous: dict[int, int | None]
@@ -45,10 +44,9 @@ class Sequence:
 
     @classmethod
     def build(cls) -> "Sequence":
-        pubs = [SimpleNamespace(pk=values[0], **dict(zip(PUBLICATION_FIELDS, values)))
-                for values in Publication.objects.order_by().values_list(*PUBLICATION_FIELDS)]
+        pubs = plain_rows(Publication.objects, PUBLICATION_FIELDS)
         pubs.sort(key=publication_order_key)
-        by_kind: dict[str, list[Publication]] = defaultdict(list)
+        by_kind: dict[str, list[SimpleNamespace]] = defaultdict(list)
         for p in pubs:
             by_kind[p.kind].append(p)
         previous, following = {}, {}
