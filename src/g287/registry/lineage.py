@@ -571,7 +571,7 @@ def _write(fold: Fold, new_obs: list[dict]) -> dict:
     # Written by the fields that changed: a new list moves most agreements' last listing and nothing else.
     for fields, agreements in changed.items():
         _update(Agreement, agreements, list(fields))
-    # Every row read and the chains' picked here: an IN list of every key costs the database more.
+    # Every agreement read and the chains' kept here: an IN list of every key costs the database more.
     rows = [(pk, key, succ) for pk, key, succ in
             Agreement.objects.order_by().values_list("id", "key", "superseded_by_id") if key in chains]
     agreement_id = {key: pk for pk, key, _ in rows}
